@@ -1,0 +1,42 @@
+# netvet — see README.md. Every target works on a fresh clone with Go installed.
+GO        ?= go
+BIN       := bin/netvet
+VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -X main.version=$(VERSION)
+FUZZTIME  ?= 20s
+
+.PHONY: build run test test-short bench fuzz lint clean
+
+build:
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/netvet
+
+# The main job: netvet check on this host (root shows more: ethtool, IRQ affinity).
+run: build
+	./$(BIN) check
+
+# All tests. Root runs the namespace and real-kernel tests too; as a normal
+# user they skip with a reason. -count=1: some tests read the live kernel or
+# run `go list`, which the test cache cannot see.
+test:
+	$(GO) test -count=1 -timeout 45m ./...
+
+test-short:
+	$(GO) test -short ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Every fuzz target for FUZZTIME each (go test runs one -fuzz target at a time).
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+lint:
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+
+clean:
+	rm -rf bin

@@ -1,0 +1,3 @@
+// Package report renders self-contained HTML reports with plots, and prints
+// them to PDF through headless Chromium.
+package report
