@@ -169,7 +169,8 @@ type NIC struct {
 	Name       string
 	Kind       string // "physical", "virtual", "bond", "bridge", "vlan", "veth", "loopback", "tun"
 	Driver     string // from device/driver link; "" for virtual devices
-	Bus        string // PCI address from the device link, when PCI
+	Device     string // base name of the device link: "0000:03:00.0", "virtio2"; "" for virtual devices
+	Bus        string // PCI address of the device or of its parent (virtio), when PCI
 	MTU        int
 	TxQueueLen int
 	Master     string // bond or bridge this interface belongs to

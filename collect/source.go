@@ -45,3 +45,14 @@ type Origin interface {
 	Source(ctx context.Context, i int, full bool) (Source, Moment, error)
 	Close() error
 }
+
+// LiveOptions configures the live host Origin.
+type LiveOptions struct {
+	// Root is where proc/ and sys/ are found: "/" on a host; tests and
+	// containers with the host's /proc mounted elsewhere point it there.
+	Root string
+	// NoEthtool skips the ethtool ioctls (netvet/ethtool/*.json absent).
+	NoEthtool bool
+	// NoSockets skips the inet_diag dumps (listeners.json, tcp_remotes.json absent).
+	NoSockets bool
+}
