@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // Real files from shared/realworld are copied byte for byte under
@@ -105,3 +107,6 @@ func liveFS(t *testing.T) fs.FS {
 	}
 	return os.DirFS("/")
 }
+
+// cmpSorted compares string slices as sets.
+var cmpSorted = cmpopts.SortSlices(func(a, b string) bool { return a < b })
