@@ -31,36 +31,36 @@ func TestCollectHost(t *testing.T) {
 		unavailable bool
 		errPart     string
 	}{
-		{name: "host.json and uptime", fsys: mapFS("netvet/host.json", hostJSON, "proc/uptime", "12.5 3.0\n"),
+		{name: "host.json and uptime", fsys: procMapFS("netvet/host.json", hostJSON, "proc/uptime", "12.5 3.0\n"),
 			want: HostInfo{Hostname: "db-1", Kernel: "5.14.0-362.el9", BootID: "b00t", CPUs: 64, Time: when, Uptime: 12.5}},
-		{name: "host.json wins over proc", fsys: mapFS(append(procFiles, "netvet/host.json", hostJSON)...),
+		{name: "host.json wins over proc", fsys: procMapFS(append(procFiles, "netvet/host.json", hostJSON)...),
 			want: HostInfo{Hostname: "db-1", Kernel: "5.14.0-362.el9", BootID: "b00t", CPUs: 64, Time: when, Uptime: 546.74}},
-		{name: "partial host.json filled from proc", fsys: mapFS(append(procFiles, "netvet/host.json", `{"cpus": 12}`)...),
+		{name: "partial host.json filled from proc", fsys: procMapFS(append(procFiles, "netvet/host.json", `{"cpus": 12}`)...),
 			want: HostInfo{Hostname: "web-7", Kernel: "6.1.0-18-amd64", BootID: fromProc.BootID, CPUs: 12, Uptime: 546.74}},
-		{name: "proc only", fsys: mapFS(procFiles...), want: fromProc},
-		{name: "unknown host.json fields ignored", fsys: mapFS("netvet/host.json", `{"cpus":2,"future":{"x":1}}`), want: HostInfo{CPUs: 2}},
-		{name: "nothing", fsys: mapFS("proc/net/dev", "x"), unavailable: true, errPart: "none of netvet/host.json"},
-		{name: "all denied", fsys: errFS{mapFS(), map[string]error{"netvet/host.json": fs.ErrPermission, "proc/uptime": fs.ErrPermission}},
+		{name: "proc only", fsys: procMapFS(procFiles...), want: fromProc},
+		{name: "unknown host.json fields ignored", fsys: procMapFS("netvet/host.json", `{"cpus":2,"future":{"x":1}}`), want: HostInfo{CPUs: 2}},
+		{name: "nothing", fsys: procMapFS("proc/net/dev", "x"), unavailable: true, errPart: "none of netvet/host.json"},
+		{name: "all denied", fsys: procErrFS{procMapFS(), map[string]error{"netvet/host.json": fs.ErrPermission, "proc/uptime": fs.ErrPermission}},
 			unavailable: true, errPart: "is readable"},
 		{name: "malformed host.json: error names file and line, proc still read",
-			fsys: mapFS(append(procFiles, "netvet/host.json", "{\n  \"cpus\": 4,\n  \"hostname\": x\n}")...),
+			fsys: procMapFS(append(procFiles, "netvet/host.json", "{\n  \"cpus\": 4,\n  \"hostname\": x\n}")...),
 			want: fromProc, errPart: "netvet/host.json:3: invalid character 'x'"},
-		{name: "host.json wrong type", fsys: mapFS("netvet/host.json", "{\"cpus\": \"many\"}"),
+		{name: "host.json wrong type", fsys: procMapFS("netvet/host.json", "{\"cpus\": \"many\"}"),
 			errPart: "netvet/host.json:1: json: cannot unmarshal string"},
-		{name: "host.json negative cpus", fsys: mapFS("netvet/host.json", `{"cpus": -3, "hostname": "h"}`),
+		{name: "host.json negative cpus", fsys: procMapFS("netvet/host.json", `{"cpus": -3, "hostname": "h"}`),
 			want: HostInfo{Hostname: "h"}, errPart: "netvet/host.json: cpus -3 is negative"},
-		{name: "host.json bad time", fsys: mapFS("netvet/host.json", `{"time": "yesterday"}`), errPart: `netvet/host.json: parsing time "yesterday"`},
-		{name: "bad uptime", fsys: mapFS("proc/sys/kernel/hostname", "h\n", "proc/uptime", "abc 1\n"),
+		{name: "host.json bad time", fsys: procMapFS("netvet/host.json", `{"time": "yesterday"}`), errPart: `netvet/host.json: parsing time "yesterday"`},
+		{name: "bad uptime", fsys: procMapFS("proc/sys/kernel/hostname", "h\n", "proc/uptime", "abc 1\n"),
 			want: HostInfo{Hostname: "h"}, errPart: `proc/uptime:1: uptime "abc" is not a number of seconds`},
-		{name: "negative uptime", fsys: mapFS("proc/uptime", "-1 1\n"), want: HostInfo{}, errPart: "proc/uptime:1:"},
-		{name: "bad cpu list", fsys: mapFS("proc/sys/kernel/hostname", "h\n", "sys/devices/system/cpu/online", "0-x\n"),
+		{name: "negative uptime", fsys: procMapFS("proc/uptime", "-1 1\n"), want: HostInfo{}, errPart: "proc/uptime:1:"},
+		{name: "bad cpu list", fsys: procMapFS("proc/sys/kernel/hostname", "h\n", "sys/devices/system/cpu/online", "0-x\n"),
 			want: HostInfo{Hostname: "h"}, errPart: "sys/devices/system/cpu/online:1:"},
-		{name: "hostname read error", fsys: errFS{mapFS("proc/uptime", "1 1\n"), map[string]error{"proc/sys/kernel/hostname": syscall.EIO}},
+		{name: "hostname read error", fsys: procErrFS{procMapFS("proc/uptime", "1 1\n"), map[string]error{"proc/sys/kernel/hostname": syscall.EIO}},
 			want: HostInfo{Uptime: 1}, errPart: "open proc/sys/kernel/hostname: input/output error"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := run(tt.fsys, (*Collector).collectHost)
+			s, err := runProc(tt.fsys, (*Collector).collectHost)
 			if d := cmp.Diff(tt.want, s.Host); d != "" {
 				t.Errorf("(-want +got):\n%s", d)
 			}
@@ -84,7 +84,7 @@ func TestCollectHost(t *testing.T) {
 // (they hold only "cpus").
 func TestCollectHostSnapshots(t *testing.T) {
 	n := 0
-	walkShared(t, func(base string) bool { return base == "host.json" }, func(t *testing.T, name string, b []byte) {
+	walkSharedProc(t, func(base string) bool { return base == "host.json" }, func(t *testing.T, name string, b []byte) {
 		h, err := parseHostJSON(name, b)
 		if err != nil || h.CPUs <= 0 {
 			t.Errorf("%s: %+v, %v", name, h, err)
@@ -95,8 +95,8 @@ func TestCollectHostSnapshots(t *testing.T) {
 }
 
 func TestHostLive(t *testing.T) {
-	fsys := liveFS(t)
-	s, err := run(fsys, (*Collector).collectHost)
+	fsys := procLiveFS(t)
+	s, err := runProc(fsys, (*Collector).collectHost)
 	if err != nil {
 		t.Fatal(err)
 	}

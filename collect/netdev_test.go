@@ -25,7 +25,7 @@ func nd(v ...uint64) NetDevStats {
 
 func TestParseNetDevReal(t *testing.T) {
 	const root4 = "sysstat/root4-cpu6-offline-9cpu/proc/net/dev"
-	got, err := parseNetDev(root4, realFile(t, root4))
+	got, err := parseNetDev(root4, procRealFile(t, root4))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,10 +76,10 @@ func TestNetDevMatchesProcfs(t *testing.T) {
 		compared++
 	}
 	isDev := func(base string) bool { return base == "dev" }
-	for _, rel := range realFiles(t, isDev) {
-		check(t, rel, realFile(t, rel))
+	for _, rel := range procRealFiles(t, isDev) {
+		check(t, rel, procRealFile(t, rel))
 	}
-	walkShared(t, isDev, check)
+	walkSharedProc(t, isDev, check)
 	if b, err := os.ReadFile("/proc/net/dev"); err == nil {
 		check(t, "live", b)
 	}
@@ -133,7 +133,7 @@ func TestParseNetDevBad(t *testing.T) {
 					t.Fatal(err)
 				}
 			} else {
-				wantParseError(t, err, "proc/net/dev", tt.wantLine, tt.wantErr)
+				wantProcParseError(t, err, "proc/net/dev", tt.wantLine, tt.wantErr)
 			}
 			if d := cmp.Diff(tt.want, got); d != "" {
 				t.Errorf("(-want +got):\n%s", d)
@@ -144,7 +144,7 @@ func TestParseNetDevBad(t *testing.T) {
 
 func TestCollectNetDev(t *testing.T) {
 	const name = "proc/net/dev"
-	good := string(realFile(t, "procfs/virtio-vm-4cpu/proc/net/dev"))
+	good := string(procRealFile(t, "procfs/virtio-vm-4cpu/proc/net/dev"))
 	tests := []struct {
 		name        string
 		fsys        fs.FS
@@ -152,15 +152,15 @@ func TestCollectNetDev(t *testing.T) {
 		unavailable bool
 		errPart     string
 	}{
-		{name: "ok", fsys: mapFS(name, good), ifaces: 4},
-		{name: "missing", fsys: mapFS(), unavailable: true, errPart: "open proc/net/dev: file does not exist"},
-		{name: "permission denied", fsys: errFS{mapFS(name, good), map[string]error{name: fs.ErrPermission}},
+		{name: "ok", fsys: procMapFS(name, good), ifaces: 4},
+		{name: "missing", fsys: procMapFS(), unavailable: true, errPart: "open proc/net/dev: file does not exist"},
+		{name: "permission denied", fsys: procErrFS{procMapFS(name, good), map[string]error{name: fs.ErrPermission}},
 			unavailable: true, errPart: "permission denied"},
-		{name: "bad line", fsys: mapFS(name, good+"x: 1\n"), ifaces: 4, errPart: name + ":7: x: 1 columns"},
+		{name: "bad line", fsys: procMapFS(name, good+"x: 1\n"), ifaces: 4, errPart: name + ":7: x: 1 columns"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := run(tt.fsys, (*Collector).collectNetDev)
+			s, err := runProc(tt.fsys, (*Collector).collectNetDev)
 			if len(s.NetDev) != tt.ifaces || (tt.ifaces == 0 && s.NetDev != nil) {
 				t.Errorf("NetDev %v, want %d interfaces", s.NetDev, tt.ifaces)
 			}
@@ -179,8 +179,8 @@ func TestCollectNetDev(t *testing.T) {
 
 // TestNetDevLive: the interfaces of sys/class/net are the rows.
 func TestNetDevLive(t *testing.T) {
-	fsys := liveFS(t)
-	s, err := run(fsys, (*Collector).collectNetDev)
+	fsys := procLiveFS(t)
+	s, err := runProc(fsys, (*Collector).collectNetDev)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +195,7 @@ func TestNetDevLive(t *testing.T) {
 	for n := range s.NetDev {
 		got = append(got, n)
 	}
-	if d := cmp.Diff(want, got, cmpSorted); d != "" {
+	if d := cmp.Diff(want, got, procSortedStrings); d != "" {
 		t.Errorf("interfaces (-sys/class/net +proc/net/dev):\n%s", d)
 	}
 	if _, ok := s.NetDev["lo"]; !ok {

@@ -48,9 +48,9 @@ func isTableFile(base string) bool {
 }
 
 func TestParseProcTableReal(t *testing.T) {
-	for _, rel := range realFiles(t, isTableFile) {
+	for _, rel := range procRealFiles(t, isTableFile) {
 		t.Run(rel, func(t *testing.T) {
-			b := realFile(t, rel)
+			b := procRealFile(t, rel)
 			got, err := parseProcTable(rel, b)
 			if err != nil {
 				t.Fatal(err)
@@ -60,7 +60,7 @@ func TestParseProcTableReal(t *testing.T) {
 			}
 		})
 	}
-	walkShared(t, isTableFile, func(t *testing.T, name string, b []byte) {
+	walkSharedProc(t, isTableFile, func(t *testing.T, name string, b []byte) {
 		got, err := parseProcTable(name, b)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -120,7 +120,7 @@ func TestParseProcTableValues(t *testing.T) {
 
 func mustTable(t *testing.T, rel string) *Counters {
 	t.Helper()
-	c, err := parseProcTable(rel, realFile(t, rel))
+	c, err := parseProcTable(rel, procRealFile(t, rel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,8 +200,8 @@ func TestProcTableMatchesProcfs(t *testing.T) {
 		}
 		compared++
 	}
-	for _, rel := range realFiles(t, isTableFile) {
-		check(t, rel, realFile(t, rel))
+	for _, rel := range procRealFiles(t, isTableFile) {
+		check(t, rel, procRealFile(t, rel))
 	}
 	for _, live := range []string{"/proc/net/netstat", "/proc/net/snmp"} {
 		if b, err := os.ReadFile(live); err == nil {
@@ -258,7 +258,7 @@ func TestParseProcTableBad(t *testing.T) {
 					t.Fatal(err)
 				}
 			} else {
-				wantParseError(t, err, "proc/net/snmp", tt.wantLine, tt.wantErr)
+				wantProcParseError(t, err, "proc/net/snmp", tt.wantLine, tt.wantErr)
 			}
 			if d := cmp.Diff(tt.want, got); d != "" {
 				t.Errorf("(-want +got):\n%s", d)
@@ -268,8 +268,8 @@ func TestParseProcTableBad(t *testing.T) {
 }
 
 func TestCollectNetstatSNMP(t *testing.T) {
-	netstat := string(realFile(t, "node_exporter/laptop-4cpu-softnet-drops/proc/net/netstat"))
-	snmp := string(realFile(t, "node_exporter/laptop-4cpu-softnet-drops/proc/net/snmp"))
+	netstat := string(procRealFile(t, "node_exporter/laptop-4cpu-softnet-drops/proc/net/netstat"))
+	snmp := string(procRealFile(t, "node_exporter/laptop-4cpu-softnet-drops/proc/net/snmp"))
 	tests := []struct {
 		name        string
 		fsys        fs.FS
@@ -278,12 +278,12 @@ func TestCollectNetstatSNMP(t *testing.T) {
 		unavailable bool
 		errPart     string
 	}{
-		{name: "both", fsys: mapFS("proc/net/netstat", netstat, "proc/net/snmp", snmp), netstat: true, snmp: true},
-		{name: "missing", fsys: mapFS(), unavailable: true, errPart: "file does not exist"},
-		{name: "permission denied", fsys: errFS{mapFS("proc/net/netstat", netstat, "proc/net/snmp", snmp),
+		{name: "both", fsys: procMapFS("proc/net/netstat", netstat, "proc/net/snmp", snmp), netstat: true, snmp: true},
+		{name: "missing", fsys: procMapFS(), unavailable: true, errPart: "file does not exist"},
+		{name: "permission denied", fsys: procErrFS{procMapFS("proc/net/netstat", netstat, "proc/net/snmp", snmp),
 			map[string]error{"proc/net/netstat": fs.ErrPermission, "proc/net/snmp": fs.ErrPermission}},
 			unavailable: true, errPart: "permission denied"},
-		{name: "one bad section", fsys: mapFS("proc/net/netstat", "X: a\nX: 1 2\n"+netstat, "proc/net/snmp", snmp+"Y: a b\nY: 1\n"),
+		{name: "one bad section", fsys: procMapFS("proc/net/netstat", "X: a\nX: 1 2\n"+netstat, "proc/net/snmp", snmp+"Y: a b\nY: 1\n"),
 			netstat: true, snmp: true, errPart: ":2: X: 1 names but 2 values"},
 	}
 	for _, tt := range tests {
@@ -297,7 +297,7 @@ func TestCollectNetstatSNMP(t *testing.T) {
 				{"netstat", (*Collector).collectNetstat, tt.netstat, func(s *Snapshot) *Counters { return s.Netstat }},
 				{"snmp", (*Collector).collectSNMP, tt.snmp, func(s *Snapshot) *Counters { return s.SNMP }},
 			} {
-				s, err := run(tt.fsys, fn.run)
+				s, err := runProc(tt.fsys, fn.run)
 				if got := fn.get(s) != nil; got != fn.want {
 					t.Errorf("%s: present %v, want %v", fn.name, got, fn.want)
 				}
@@ -308,7 +308,7 @@ func TestCollectNetstatSNMP(t *testing.T) {
 					continue
 				}
 				if tt.name == "one bad section" && fn.name == "snmp" {
-					wantParseError(t, err, "proc/net/snmp", strings.Count(snmp, "\n")+2, "Y: 2 names but 1 values")
+					wantProcParseError(t, err, "proc/net/snmp", strings.Count(snmp, "\n")+2, "Y: 2 names but 1 values")
 					continue
 				}
 				if err == nil || !strings.Contains(err.Error(), tt.errPart) || IsUnavailable(err) != tt.unavailable {
@@ -321,12 +321,12 @@ func TestCollectNetstatSNMP(t *testing.T) {
 
 // TestNetstatSNMPLive: the keys every kernel since 3.x prints.
 func TestNetstatSNMPLive(t *testing.T) {
-	fsys := liveFS(t)
-	s, err := run(fsys, (*Collector).collectNetstat)
+	fsys := procLiveFS(t)
+	s, err := runProc(fsys, (*Collector).collectNetstat)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s2, err := run(fsys, (*Collector).collectSNMP)
+	s2, err := runProc(fsys, (*Collector).collectSNMP)
 	if err != nil {
 		t.Fatal(err)
 	}

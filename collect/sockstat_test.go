@@ -21,7 +21,7 @@ func parseSockstatText(path, text string) (*Counters, error) {
 
 func TestParseSockstatReal(t *testing.T) {
 	const root4 = "sysstat/root4-cpu6-offline-9cpu/proc/net/sockstat"
-	got, err := parseSockstatText(root4, string(realFile(t, root4)))
+	got, err := parseSockstatText(root4, string(procRealFile(t, root4)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,10 +87,10 @@ func TestSockstatMatchesProcfs(t *testing.T) {
 		compared++
 	}
 	isSockstat := func(base string) bool { return strings.HasPrefix(base, "sockstat") }
-	for _, rel := range realFiles(t, isSockstat) {
-		check(t, rel, realFile(t, rel))
+	for _, rel := range procRealFiles(t, isSockstat) {
+		check(t, rel, procRealFile(t, rel))
 	}
-	walkShared(t, isSockstat, check)
+	walkSharedProc(t, isSockstat, check)
 	for _, live := range []string{"/proc/net/sockstat", "/proc/net/sockstat6"} {
 		if b, err := os.ReadFile(live); err == nil {
 			check(t, live, b)
@@ -133,7 +133,7 @@ func TestParseSockstatBad(t *testing.T) {
 					t.Fatal(err)
 				}
 			} else {
-				wantParseError(t, err, "proc/net/sockstat", tt.wantLine, tt.wantErr)
+				wantProcParseError(t, err, "proc/net/sockstat", tt.wantLine, tt.wantErr)
 			}
 			if d := cmp.Diff(tt.want, got); d != "" {
 				t.Errorf("(-want +got):\n%s", d)
@@ -152,21 +152,21 @@ func TestCollectSockstat(t *testing.T) {
 		unavailable bool
 		errPart     string
 	}{
-		{name: "v4 and v6", fsys: mapFS("proc/net/sockstat", v4, "proc/net/sockstat6", v6), want: &Counters{Values: map[string]uint64{
+		{name: "v4 and v6", fsys: procMapFS("proc/net/sockstat", v4, "proc/net/sockstat6", v6), want: &Counters{Values: map[string]uint64{
 			"sockets.used": 16, "TCP.inuse": 1, "TCP.orphan": 0, "TCP.tw": 2, "TCP.alloc": 1, "TCP.mem": 252, "TCP6.inuse": 3, "UDP6.inuse": 0}}},
-		{name: "no IPv6", fsys: mapFS("proc/net/sockstat", v4), want: &Counters{Values: map[string]uint64{
+		{name: "no IPv6", fsys: procMapFS("proc/net/sockstat", v4), want: &Counters{Values: map[string]uint64{
 			"sockets.used": 16, "TCP.inuse": 1, "TCP.orphan": 0, "TCP.tw": 2, "TCP.alloc": 1, "TCP.mem": 252}}},
-		{name: "sockstat6 unreadable", fsys: errFS{mapFS("proc/net/sockstat", "TCP: tw 2\n"), map[string]error{"proc/net/sockstat6": fs.ErrPermission}},
+		{name: "sockstat6 unreadable", fsys: procErrFS{procMapFS("proc/net/sockstat", "TCP: tw 2\n"), map[string]error{"proc/net/sockstat6": fs.ErrPermission}},
 			want: &Counters{Values: map[string]uint64{"TCP.tw": 2}}},
-		{name: "missing", fsys: mapFS("proc/net/sockstat6", v6), unavailable: true, errPart: "open proc/net/sockstat: file does not exist"},
-		{name: "permission denied", fsys: errFS{mapFS("proc/net/sockstat", v4), map[string]error{"proc/net/sockstat": fs.ErrPermission}},
+		{name: "missing", fsys: procMapFS("proc/net/sockstat6", v6), unavailable: true, errPart: "open proc/net/sockstat: file does not exist"},
+		{name: "permission denied", fsys: procErrFS{procMapFS("proc/net/sockstat", v4), map[string]error{"proc/net/sockstat": fs.ErrPermission}},
 			unavailable: true, errPart: "permission denied"},
-		{name: "bad sockstat6 line", fsys: mapFS("proc/net/sockstat", "TCP: tw 2\n", "proc/net/sockstat6", "TCP6: inuse\n"),
+		{name: "bad sockstat6 line", fsys: procMapFS("proc/net/sockstat", "TCP: tw 2\n", "proc/net/sockstat6", "TCP6: inuse\n"),
 			want: &Counters{Values: map[string]uint64{"TCP.tw": 2}}, errPart: "proc/net/sockstat6:1: TCP6.inuse has no value"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := run(tt.fsys, (*Collector).collectSockstat)
+			s, err := runProc(tt.fsys, (*Collector).collectSockstat)
 			if d := cmp.Diff(tt.want, s.Sockstat); d != "" {
 				t.Errorf("(-want +got):\n%s", d)
 			}
@@ -184,7 +184,7 @@ func TestCollectSockstat(t *testing.T) {
 }
 
 func TestSockstatLive(t *testing.T) {
-	s, err := run(liveFS(t), (*Collector).collectSockstat)
+	s, err := runProc(procLiveFS(t), (*Collector).collectSockstat)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,7 +55,7 @@ func TestParseSoftIRQsReal(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			got, err := parseSoftIRQs(tt.file, realFile(t, tt.file))
+			got, err := parseSoftIRQs(tt.file, procRealFile(t, tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -110,10 +110,10 @@ func TestParseSoftIRQsAllReal(t *testing.T) {
 		compared++
 	}
 	isSoftirqs := func(base string) bool { return strings.HasPrefix(base, "softirqs") }
-	for _, rel := range realFiles(t, isSoftirqs) {
-		check(t, rel, realFile(t, rel))
+	for _, rel := range procRealFiles(t, isSoftirqs) {
+		check(t, rel, procRealFile(t, rel))
 	}
-	walkShared(t, isSoftirqs, check)
+	walkSharedProc(t, isSoftirqs, check)
 	if live, err := os.ReadFile("/proc/softirqs"); err == nil {
 		check(t, "live", live)
 	}
@@ -166,7 +166,7 @@ func TestParseSoftIRQsBad(t *testing.T) {
 					t.Fatal(err)
 				}
 			} else {
-				wantParseError(t, err, "proc/softirqs", tt.wantLine, tt.wantErr)
+				wantProcParseError(t, err, "proc/softirqs", tt.wantLine, tt.wantErr)
 			}
 			if d := cmp.Diff(tt.want, got); d != "" {
 				t.Errorf("(-want +got):\n%s", d)
@@ -218,7 +218,7 @@ func softirqsText(n int) []byte {
 
 func TestCollectSoftIRQs(t *testing.T) {
 	const name = "proc/softirqs"
-	good := string(realFile(t, "sysstat/root4-cpu6-offline-9cpu/proc/softirqs"))
+	good := string(procRealFile(t, "sysstat/root4-cpu6-offline-9cpu/proc/softirqs"))
 	tests := []struct {
 		name        string
 		fsys        fs.FS
@@ -226,16 +226,16 @@ func TestCollectSoftIRQs(t *testing.T) {
 		unavailable bool
 		errPart     string
 	}{
-		{name: "ok", fsys: mapFS(name, good), rows: 10},
-		{name: "missing", fsys: mapFS(), unavailable: true, errPart: "open proc/softirqs: file does not exist"},
-		{name: "permission denied", fsys: errFS{mapFS(name, good), map[string]error{name: fs.ErrPermission}},
+		{name: "ok", fsys: procMapFS(name, good), rows: 10},
+		{name: "missing", fsys: procMapFS(), unavailable: true, errPart: "open proc/softirqs: file does not exist"},
+		{name: "permission denied", fsys: procErrFS{procMapFS(name, good), map[string]error{name: fs.ErrPermission}},
 			unavailable: true, errPart: "permission denied"},
-		{name: "bad row kept out", fsys: mapFS(name, good+"X: 1\n"), rows: 10, errPart: name + ":12: X: 1 values for 9 CPUs"},
-		{name: "bad header", fsys: mapFS(name, "garbage\n"), errPart: name + ":1:"},
+		{name: "bad row kept out", fsys: procMapFS(name, good+"X: 1\n"), rows: 10, errPart: name + ":12: X: 1 values for 9 CPUs"},
+		{name: "bad header", fsys: procMapFS(name, "garbage\n"), errPart: name + ":1:"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := run(tt.fsys, (*Collector).collectSoftIRQs)
+			s, err := runProc(tt.fsys, (*Collector).collectSoftIRQs)
 			if tt.rows == 0 && s.SoftIRQs != nil || tt.rows > 0 && (s.SoftIRQs == nil || len(s.SoftIRQs.Rows) != tt.rows) {
 				t.Errorf("SoftIRQs %+v, want %d rows", s.SoftIRQs, tt.rows)
 			}
@@ -255,8 +255,8 @@ func TestCollectSoftIRQs(t *testing.T) {
 // TestSoftIRQsLive: the header lists the possible CPUs and the rows are the
 // ten of every kernel since 4.5.
 func TestSoftIRQsLive(t *testing.T) {
-	fsys := liveFS(t)
-	s, err := run(fsys, (*Collector).collectSoftIRQs)
+	fsys := procLiveFS(t)
+	s, err := runProc(fsys, (*Collector).collectSoftIRQs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +264,7 @@ func TestSoftIRQsLive(t *testing.T) {
 	if err != nil {
 		t.Skip(err)
 	}
-	if got, want := fmt.Sprint(s.SoftIRQs.CPUs), fmt.Sprint(listCPUs(t, string(possible))); got != want {
+	if got, want := fmt.Sprint(s.SoftIRQs.CPUs), fmt.Sprint(procListCPUs(t, string(possible))); got != want {
 		t.Errorf("softirqs cpus %s, possible cpus %s", got, want)
 	}
 	for _, row := range []string{"HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "IRQ_POLL", "TASKLET", "SCHED", "HRTIMER", "RCU"} {

@@ -12,15 +12,16 @@ import (
 // https://github.com/torvalds/linux/blob/master/net/core/net-procfs.c
 //
 // The number of columns grew with the kernel, and old columns became 0
-// rather than going away:
+// rather than going away (commits under https://github.com/torvalds/linux/commit/):
 //
-//	 9  processed dropped time_squeeze 0 0 0 0 0 cpu_collision (before 2.6.35)
-//	10  + received_rps        2.6.35, "rps: Receive Packet Steering" (0a9627f2649a)
-//	11  + flow_limit_count    3.11, "rps: selective flow shedding during softnet overflow" (99bbc7074190)
-//	13  + backlog_len, cpu    5.10, "net-sysfs: add backlog len and CPU id to softnet data" (7d58e6555870);
-//	                          col 9 (cpu_collision) has been 0 for years by then
-//	15  + input_qlen, process_qlen (backlog_len split in two)
-//	                          6.4, 59da2d7b0e99
+//	 9  processed dropped time_squeeze 0 0 0 0 0 cpu_collision   up to 2.6.34
+//	10  + received_rps                 2.6.35  0a9627f2649a ("rps: Receive Packet Steering")
+//	11  + flow_limit_count             3.11    99bbc7074190 ("rps: selective flow shedding during softnet overflow")
+//	13  + backlog_len, cpu             5.10    7d58e6555870 ("net-sysfs: add backlog len and CPU id to softnet data";
+//	                                           backported to RHEL 8.5's 4.18.0-348); col 9 is 0 by then
+//	15  + input_qlen, process_qlen     6.4     59da2d7b0e99 (backlog_len split in two)
+//
+// (Versions as reported by sysstat/sysstat#315 and hjr3/softnet-stat#13.)
 //
 // Columns past 13 are checked to be hex and counted in Columns, not kept:
 // BacklogLen already is their sum.

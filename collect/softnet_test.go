@@ -74,7 +74,7 @@ func TestParseSoftnetReal(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			got, err := parseSoftnet(tt.file, realFile(t, tt.file))
+			got, err := parseSoftnet(tt.file, procRealFile(t, tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -90,8 +90,8 @@ func TestParseSoftnetRealBroken(t *testing.T) {
 	// second row for CPU 0 cannot be attributed, so it is reported and
 	// left out while the four good rows stay.
 	const edited = "insights-core/softnet-13col-drops-edited/proc/net/softnet_stat"
-	got, err := parseSoftnet(edited, realFile(t, edited))
-	wantParseError(t, err, edited, 5, "cpu 0 after cpu 3")
+	got, err := parseSoftnet(edited, procRealFile(t, edited))
+	wantProcParseError(t, err, edited, 5, "cpu 0 after cpu 3")
 	want := []SoftnetCPU{
 		sn(0, 13, 0x358fe3, 0x6283, 0, 0, 0x855fc, 0x76, 0),
 		sn(1, 13, 0x953d1a, 0x446, 0xb1, 0, 0x8eeb9a, 0x2b, 0xdc),
@@ -105,8 +105,8 @@ func TestParseSoftnetRealBroken(t *testing.T) {
 	// procfs's deliberately broken fixture: 4 columns (its upper-case hex
 	// is accepted: the value is not in doubt, the column count is).
 	const broken = "procfs/softnet-mixed-columns-edgecases/proc/net/softnet_stat.broken"
-	got, err = parseSoftnet(broken, realFile(t, broken))
-	wantParseError(t, err, broken, 1, "4 columns, want at least 9")
+	got, err = parseSoftnet(broken, procRealFile(t, broken))
+	wantProcParseError(t, err, broken, 1, "4 columns, want at least 9")
 	if got == nil || len(got) != 0 {
 		t.Errorf("rows %v, want an empty slice", got)
 	}
@@ -136,10 +136,10 @@ func TestParseSoftnetAllReal(t *testing.T) {
 		}
 	}
 	isSoftnet := func(base string) bool { return strings.HasPrefix(base, "softnet") }
-	for _, rel := range realFiles(t, isSoftnet) {
-		check(t, rel, realFile(t, rel))
+	for _, rel := range procRealFiles(t, isSoftnet) {
+		check(t, rel, procRealFile(t, rel))
 	}
-	walkShared(t, isSoftnet, check)
+	walkSharedProc(t, isSoftnet, check)
 }
 
 // knownBadSoftnet reports the real files that must fail (see
@@ -148,9 +148,9 @@ func knownBadSoftnet(name string) bool {
 	return strings.Contains(name, "softnet-13col-drops-edited") || strings.HasSuffix(name, ".broken")
 }
 
-// walkShared calls check on every file of the shared real-world folders
+// walkSharedProc calls check on every file of the shared real-world folders
 // whose base name matches, when they are present.
-func walkShared(t *testing.T, match func(string) bool, check func(*testing.T, string, []byte)) {
+func walkSharedProc(t *testing.T, match func(string) bool, check func(*testing.T, string, []byte)) {
 	t.Helper()
 	for _, root := range []string{sharedRealworld, sharedSnapshots} {
 		if _, err := os.Stat(root); err != nil {
@@ -220,10 +220,10 @@ func TestSoftnetMatchesProcfs(t *testing.T) {
 		compared++
 	}
 	isSoftnet := func(base string) bool { return strings.HasPrefix(base, "softnet") }
-	for _, rel := range realFiles(t, isSoftnet) {
-		compare(t, rel, realFile(t, rel))
+	for _, rel := range procRealFiles(t, isSoftnet) {
+		compare(t, rel, procRealFile(t, rel))
 	}
-	walkShared(t, isSoftnet, compare)
+	walkSharedProc(t, isSoftnet, compare)
 	if live, err := os.ReadFile("/proc/net/softnet_stat"); err == nil {
 		compare(t, "live", live)
 	}
@@ -282,7 +282,7 @@ func TestParseSoftnetBad(t *testing.T) {
 					t.Fatal(err)
 				}
 			} else {
-				wantParseError(t, err, "proc/net/softnet_stat", tt.wantLine, tt.wantErr)
+				wantProcParseError(t, err, "proc/net/softnet_stat", tt.wantLine, tt.wantErr)
 			}
 			if d := cmp.Diff(tt.want, got); d != "" {
 				t.Errorf("rows (-want +got):\n%s", d)
@@ -293,7 +293,7 @@ func TestParseSoftnetBad(t *testing.T) {
 
 func TestCollectSoftnet(t *testing.T) {
 	const name = "proc/net/softnet_stat"
-	good := realFile(t, "sysstat/root4-cpu6-offline-9cpu/proc/net/softnet_stat")
+	good := procRealFile(t, "sysstat/root4-cpu6-offline-9cpu/proc/net/softnet_stat")
 	tests := []struct {
 		name        string
 		fsys        fs.FS
@@ -301,16 +301,16 @@ func TestCollectSoftnet(t *testing.T) {
 		unavailable bool
 		errPart     string
 	}{
-		{name: "ok", fsys: mapFS(name, string(good)), rows: 8},
-		{name: "missing", fsys: mapFS(), unavailable: true, errPart: "file does not exist"},
-		{name: "permission denied", fsys: errFS{mapFS(name, string(good)), map[string]error{name: fs.ErrPermission}},
+		{name: "ok", fsys: procMapFS(name, string(good)), rows: 8},
+		{name: "missing", fsys: procMapFS(), unavailable: true, errPart: "file does not exist"},
+		{name: "permission denied", fsys: procErrFS{procMapFS(name, string(good)), map[string]error{name: fs.ErrPermission}},
 			unavailable: true, errPart: "permission denied"},
-		{name: "one bad row", fsys: mapFS(name, string(good)+"zz\n"), rows: 8, errPart: name + ":9:"},
-		{name: "empty", fsys: mapFS(name, ""), errPart: "empty file"},
+		{name: "one bad row", fsys: procMapFS(name, string(good)+"zz\n"), rows: 8, errPart: name + ":9:"},
+		{name: "empty", fsys: procMapFS(name, ""), errPart: "empty file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := run(tt.fsys, (*Collector).collectSoftnet)
+			s, err := runProc(tt.fsys, (*Collector).collectSoftnet)
 			if len(s.Softnet) != tt.rows || (tt.rows == 0 && s.Softnet != nil) {
 				t.Errorf("%d rows (nil %v), want %d", len(s.Softnet), s.Softnet == nil, tt.rows)
 			}
@@ -333,8 +333,8 @@ func TestCollectSoftnet(t *testing.T) {
 // TestSoftnetLive reads this machine's file: one row per online CPU, in
 // order, and (on 5.10+, which this repo's CI kernel is) the CPU column.
 func TestSoftnetLive(t *testing.T) {
-	fsys := liveFS(t)
-	s, err := run(fsys, (*Collector).collectSoftnet)
+	fsys := procLiveFS(t)
+	s, err := runProc(fsys, (*Collector).collectSoftnet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,13 +349,13 @@ func TestSoftnetLive(t *testing.T) {
 			t.Errorf("cpu %d: %d columns; a 5.10+ kernel prints at least 13", r.CPU, r.Columns)
 		}
 	}
-	if got, want := fmt.Sprint(cpus), fmt.Sprint(listCPUs(t, string(online))); got != want {
+	if got, want := fmt.Sprint(cpus), fmt.Sprint(procListCPUs(t, string(online))); got != want {
 		t.Errorf("softnet rows for cpus %s, online cpus %s", got, want)
 	}
 }
 
-// listCPUs expands a cpulist ("0-3,8") for test expectations.
-func listCPUs(t *testing.T, list string) []int {
+// procListCPUs expands a cpulist ("0-3,8") for test expectations.
+func procListCPUs(t *testing.T, list string) []int {
 	t.Helper()
 	var out []int
 	for _, part := range strings.Split(strings.TrimSpace(list), ",") {

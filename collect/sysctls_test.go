@@ -74,19 +74,19 @@ func TestCollectSysctls(t *testing.T) {
 		{name: "all present: trimmed, inner tabs kept, empty kept", fsys: sysctlFS(full), want: wantFull},
 		{name: "older kernel: absent ones left out", fsys: sysctlFS(old),
 			want: map[string]string{"net.core.somaxconn": "128", "net.ipv4.tcp_rmem": "4096 87380 4194304"}},
-		{name: "one unreadable is absent", fsys: errFS{sysctlFS(old), map[string]error{"proc/sys/net/core/somaxconn": fs.ErrPermission}},
+		{name: "one unreadable is absent", fsys: procErrFS{sysctlFS(old), map[string]error{"proc/sys/net/core/somaxconn": fs.ErrPermission}},
 			want: map[string]string{"net.ipv4.tcp_rmem": "4096 87380 4194304"}},
-		{name: "no proc/sys", fsys: mapFS("proc/net/dev", "x"), unavailable: true,
+		{name: "no proc/sys", fsys: procMapFS("proc/net/dev", "x"), unavailable: true,
 			errPart: "none of 36 sysctls readable: open proc/sys/net/core/netdev_max_backlog: file does not exist"},
-		{name: "all denied", fsys: errFS{mapFS(), map[string]error{"proc/sys/net/core/netdev_max_backlog": fs.ErrPermission}},
+		{name: "all denied", fsys: procErrFS{procMapFS(), map[string]error{"proc/sys/net/core/netdev_max_backlog": fs.ErrPermission}},
 			unavailable: true, errPart: "permission denied"},
 		{name: "read error is an error, the rest kept",
-			fsys: errFS{withErr, map[string]error{"proc/sys/net/core/somaxconn": errors.New("input/output error")}},
-			want: without(wantFull, "net.core.somaxconn"), errPart: "open proc/sys/net/core/somaxconn: input/output error"},
+			fsys: procErrFS{withErr, map[string]error{"proc/sys/net/core/somaxconn": errors.New("input/output error")}},
+			want: withoutKey(wantFull, "net.core.somaxconn"), errPart: "open proc/sys/net/core/somaxconn: input/output error"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := run(tt.fsys, (*Collector).collectSysctls)
+			s, err := runProc(tt.fsys, (*Collector).collectSysctls)
 			if d := cmp.Diff(tt.want, s.Config.Sysctls); d != "" {
 				t.Errorf("(-want +got):\n%s", d)
 			}
@@ -103,7 +103,7 @@ func TestCollectSysctls(t *testing.T) {
 	}
 }
 
-func without(m map[string]string, key string) map[string]string {
+func withoutKey(m map[string]string, key string) map[string]string {
 	out := map[string]string{}
 	for k, v := range m {
 		if k != key {
@@ -146,8 +146,8 @@ func TestSysctlInts(t *testing.T) {
 // TestSysctlsLive reads this kernel's sysctls and checks them against the
 // files themselves (read without netvet) and their shapes.
 func TestSysctlsLive(t *testing.T) {
-	fsys := liveFS(t)
-	s, err := run(fsys, (*Collector).collectSysctls)
+	fsys := procLiveFS(t)
+	s, err := runProc(fsys, (*Collector).collectSysctls)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func TestSysctlReadInOneCall(t *testing.T) {
 		"net.ipv4.tcp_rmem":                "4096\t131072\t33554432\n",
 		"net.ipv4.ip_local_reserved_ports": strings.Repeat("10000-10001,", 300) + "1\n",
 	})}
-	s, err := run(fsys, (*Collector).collectSysctls)
+	s, err := runProc(fsys, (*Collector).collectSysctls)
 	if err != nil {
 		t.Fatal(err)
 	}
