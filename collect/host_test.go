@@ -50,6 +50,8 @@ func TestCollectHost(t *testing.T) {
 		{name: "host.json negative cpus", fsys: procMapFS("netvet/host.json", `{"cpus": -3, "hostname": "h"}`),
 			want: HostInfo{Hostname: "h"}, errPart: "netvet/host.json: cpus -3 is negative"},
 		{name: "host.json bad time", fsys: procMapFS("netvet/host.json", `{"time": "yesterday"}`), errPart: `netvet/host.json: parsing time "yesterday"`},
+		{name: "empty host.json", fsys: procMapFS("netvet/host.json", ""), errPart: "netvet/host.json:1: unexpected end of JSON input"},
+		{name: "empty uptime", fsys: procMapFS("proc/uptime", ""), errPart: `proc/uptime:1: uptime "" is not a number of seconds`},
 		{name: "bad uptime", fsys: procMapFS("proc/sys/kernel/hostname", "h\n", "proc/uptime", "abc 1\n"),
 			want: HostInfo{Hostname: "h"}, errPart: `proc/uptime:1: uptime "abc" is not a number of seconds`},
 		{name: "negative uptime", fsys: procMapFS("proc/uptime", "-1 1\n"), want: HostInfo{}, errPart: "proc/uptime:1:"},
