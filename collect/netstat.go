@@ -1,4 +1,7 @@
 package collect
 
-// STUB: replaced by the collector's real implementation.
-func (c *Collector) collectNetstat(s *Snapshot) error { return errNotBuilt }
+// proc/net/netstat: TcpExt, IpExt, MPTcpExt, … as "TcpExt.ListenOverflows".
+// Format and kernel source: see proctable.go.
+func (c *Collector) collectNetstat(s *Snapshot) error {
+	return c.collectProcTable("proc/net/netstat", &s.Netstat)
+}

@@ -24,6 +24,9 @@ type reader struct {
 // still stops a runaway (a FIFO, a hostile fixture) from eating memory.
 const maxFile = 64 << 20
 
+// minFirstRead is the buffer the first read of a file gets (see readFile).
+const minFirstRead = 4096
+
 // readFile returns the whole file in the reader's buffer.
 func (r *reader) readFile(name string) ([]byte, error) {
 	f, err := r.fsys.Open(name)
@@ -31,6 +34,14 @@ func (r *reader) readFile(name string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	// The first read must be able to take the whole of a small file:
+	// proc/sys files answer only a read at offset 0 (proc_dointvec and
+	// friends return 0 bytes at any other offset), so a short first read
+	// silently truncates "4096\t131072\t6291456". A page is what the kernel
+	// fills per read anyway.
+	if cap(r.buf) < minFirstRead {
+		r.buf = make([]byte, 0, minFirstRead)
+	}
 	r.buf = r.buf[:0]
 	for {
 		if len(r.buf) == cap(r.buf) {

@@ -1,4 +1,7 @@
 package collect
 
-// STUB: replaced by the collector's real implementation.
-func (c *Collector) collectSNMP(s *Snapshot) error { return errNotBuilt }
+// proc/net/snmp: Ip, Icmp, IcmpMsg, Tcp, Udp, UdpLite as "Tcp.RetransSegs";
+// Tcp.MaxConn (-1) is in Signed. Format and kernel source: see proctable.go.
+func (c *Collector) collectSNMP(s *Snapshot) error {
+	return c.collectProcTable("proc/net/snmp", &s.SNMP)
+}
