@@ -27,7 +27,7 @@ func TestParseList(t *testing.T) {
 		{in: "0-31:2/8", want: []int{0, 1, 8, 9, 16, 17, 24, 25}},
 		{in: "0-1023:2/256", want: []int{0, 1, 256, 257, 512, 513, 768, 769}},
 		{in: "9-38:4/10", want: []int{9, 10, 11, 12, 19, 20, 21, 22, 29, 30, 31, 32}},
-		{in: "0-3:0/4", want: []int{}},  // used 0: allowed, selects nothing
+		{in: "0-3:0/4", want: []int{}},    // used 0: allowed, selects nothing
 		{in: "0-7:4/4", want: ints(0, 7)}, // used = group
 		{in: "0-8:1/3", want: []int{0, 3, 6}},
 		// Separators: runs of commas and white space, leading and trailing.
