@@ -70,7 +70,7 @@ func (w *Window) initCPUIRQ() {
 			st := w.steps[i]
 			b.sumInterval(w.Snaps[i-1].Interrupts, w.Snaps[i].Interrupts, lp, lc, st.reboot)
 			for j, cpu := range lc.cpus {
-				if b.pcol[j] < 0 || cpu < 0 {
+				if b.pcol[j] < 0 {
 					continue
 				}
 				seen[cpu] = true
@@ -151,9 +151,12 @@ func (b *irqSums) sumInterval(inP, inC *collect.Interrupts, lp, lc *irqLayout, r
 	b.reset(nc)
 	same := lp == lc
 	for j, cpu := range lc.cpus {
-		if same {
+		switch {
+		case lc.col(cpu) != int32(j):
+			b.pcol[j] = -1 // a negative or repeated CPU in a malformed header
+		case same:
 			b.pcol[j] = int32(j)
-		} else {
+		default:
 			b.pcol[j] = lp.col(cpu)
 		}
 	}

@@ -223,6 +223,9 @@ func (w *Window) IRQLineDelta(irq string) (IRQLineDelta, bool) {
 		}
 		var sum uint64
 		for j, v := range w.Snaps[0].Interrupts.Row(int(r)) {
+			if l.col(l.cpus[j]) != int32(j) {
+				continue // a negative or repeated CPU in a malformed header
+			}
 			inc[l.cpus[j]], has[l.cpus[j]] = v, true
 			sum = counter.Add(sum, v)
 		}
@@ -249,6 +252,9 @@ func (w *Window) IRQLineDelta(irq string) (IRQLineDelta, bool) {
 		var sum uint64
 		var reset, wrap, found bool
 		for j, cpu := range lc.cpus {
+			if lc.col(cpu) != int32(j) {
+				continue // a negative or repeated CPU in a malformed header
+			}
 			pj := int32(j)
 			if lp != lc {
 				if pj = lp.col(cpu); pj < 0 {

@@ -170,6 +170,40 @@ func TestIRQLineDelta(t *testing.T) {
 	}
 }
 
+// TestIRQMalformed feeds what a broken collector could produce: a negative
+// CPU in the header, a CPU listed twice. Nothing may panic; the good columns
+// still count.
+func TestIRQMalformed(t *testing.T) {
+	q0 := line("30", 30, "eth0-TxRx-0")
+	for _, n := range []int{1, 2} {
+		var snaps []*collect.Snapshot
+		for i := range n {
+			snaps = append(snaps, withIRQs(at(float64(i)), irqs([]int{-1, 0, 0}, []collect.IRQLine{q0}, []uint64{5, uint64(10 * (i + 1)), 7})))
+		}
+		w := NewWindow(snaps, 0)
+		// CPU 0's first column counts (10, then 20), never its repeat (7).
+		const want = 10
+		if d, ok := w.IRQDelta("30", 0); !ok || d.Inc != want {
+			t.Errorf("%d snapshots: IRQDelta(30, 0) = %+v, %v; want Inc %d", n, d, ok, want)
+		}
+		if c, ok := w.CPUInterruptsDelta(0); !ok || c.All.Inc != want {
+			t.Errorf("%d snapshots: CPUInterruptsDelta(0) = %+v, %v; want Inc %d", n, c, ok, want)
+		}
+		if _, ok := w.IRQDelta("30", -1); ok {
+			t.Errorf("%d snapshots: IRQDelta(30, -1) ok", n)
+		}
+		ld, _ := w.IRQLineDelta("30")
+		if len(ld.CPUs) != 1 || ld.CPUs[0] != 0 || ld.Inc[0] != want {
+			t.Errorf("%d snapshots: IRQLineDelta = %v %v, want CPU 0 with %d", n, ld.CPUs, ld.Inc, want)
+		}
+		for _, c := range w.InterruptsByCPU() {
+			if c.CPU < 0 {
+				t.Errorf("%d snapshots: InterruptsByCPU lists CPU %d", n, c.CPU)
+			}
+		}
+	}
+}
+
 func TestIRQLines(t *testing.T) {
 	a, b, c := line("29", 29, "ahci"), line("30", 30, "eth0-TxRx-0"), line("LOC", -1, "")
 	b2 := line("30", 30, "eth0-TxRx-0 renamed")
