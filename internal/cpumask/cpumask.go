@@ -37,10 +37,10 @@ func Of(cpus ...int) Set {
 	return s
 }
 
-// Range returns the set {lo..hi}.
+// Range returns the set {lo..hi}; negative CPUs are left out.
 func Range(lo, hi int) Set {
 	var s Set
-	for c := lo; c <= hi; c++ {
+	for c := max(lo, 0); c <= hi; c++ {
 		s.add(c)
 	}
 	return s
@@ -54,10 +54,12 @@ func (s *Set) add(c int) {
 	s.words[w] |= 1 << (uint(c) % 64)
 }
 
-// With returns a copy of s with cpu added.
+// With returns a copy of s with cpu added (a negative cpu adds nothing).
 func (s Set) With(cpu int) Set {
 	n := Set{words: append([]uint64(nil), s.words...)}
-	n.add(cpu)
+	if cpu >= 0 {
+		n.add(cpu)
+	}
 	return n
 }
 
@@ -157,22 +159,32 @@ func word(ws []uint64, i int) uint64 {
 	return 0
 }
 
-// ParseList parses a cpulist: "0-3,8-11", "5", "0-31:2/8" (group syntax of
-// bitmap_parselist: range:used/group_size), or "" (empty set). Surrounding
-// white space and a trailing newline are ignored.
+// ParseList parses a cpulist as bitmap_parselist does: regions separated by
+// commas or white space (runs of them, leading and trailing ones included;
+// a newline separates too, where the kernel sometimes stops at it),
+// each "N", "N-M" or "N-M:used/group" (from every group of group CPUs
+// starting at N, the first used: "0-31:2/8" is 0,1,8,9,16,17,24,25). ""
+// is the empty set. The kernel's "all" and "N" (last CPU) tokens depend on
+// the host's CPU count, which a string alone does not carry: they are errors.
 func ParseList(text string) (Set, error) {
-	text = strings.TrimSpace(text)
 	var s Set
-	if text == "" {
-		return s, nil
-	}
-	for _, part := range strings.Split(text, ",") {
+	for _, part := range regions(text) {
 		if err := s.addListPart(part); err != nil {
 			return Set{}, fmt.Errorf("cpulist %q: %w", clip(text), err)
 		}
 	}
 	return s, nil
 }
+
+// regions splits text at runs of commas and white space, the region
+// separators of lib/bitmap-str.c (__end_of_region).
+func regions(text string) []string {
+	return strings.FieldsFunc(text, func(r rune) bool { return r == ',' || isSpace(r) })
+}
+
+// isSpace is the kernel's isspace() on the ASCII range (lib/ctype.c):
+// space, \t, \n, \v, \f, \r. Unicode spaces are not separators there.
+func isSpace(r rune) bool { return r == ' ' || (r >= '\t' && r <= '\r') }
 
 func (s *Set) addListPart(part string) error {
 	rng, group, hasGroup := strings.Cut(part, ":")
@@ -193,7 +205,7 @@ func (s *Set) addListPart(part string) error {
 			return err
 		}
 		if size == 0 || used > size {
-			return fmt.Errorf("group %q: want 0 < used <= size", group)
+			return fmt.Errorf("group %q: want 0 < size and used <= size", group)
 		}
 	}
 	for c := lo; c <= hi; c++ {
@@ -221,42 +233,45 @@ func parseRange(r string) (lo, hi int, err error) {
 	return lo, hi, nil
 }
 
+// parseCPU reads a decimal CPU number: digits only, as the kernel's
+// _parse_integer (no sign, no spaces).
 func parseCPU(t string) (int, error) {
-	t = strings.TrimSpace(t)
-	n, err := strconv.Atoi(t)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("%q is not a CPU number", t)
+	if t == "" || strings.TrimLeft(t, "0123456789") != "" {
+		return 0, fmt.Errorf("%q is not a CPU number", clip(t))
 	}
-	if n > MaxCPU {
-		return 0, fmt.Errorf("CPU %d above the limit %d", n, MaxCPU)
+	n, err := strconv.Atoi(t)
+	if err != nil || n > MaxCPU {
+		return 0, fmt.Errorf("CPU %s above the limit %d", clip(t), MaxCPU)
 	}
 	return n, nil
 }
 
-// ParseHex parses a hex mask as written by the kernel: comma-separated 32-bit
-// words, most significant first ("ff,ffffffff", "00000000,00000001"). An
-// optional "0x" prefix and upper-case digits are accepted. A word longer than
-// 8 digits is an error, since the kernel would reject it too.
+// ParseHex parses a hex mask as bitmap_parse does: 32-bit words of 1 to 8
+// hex digits, most significant first, separated by commas or white space
+// (runs of them allowed: "ff,ffffffff", "00000000,00000001", "1,,5"). ""
+// is the empty set, and the text ends at the first newline. A "0x" prefix
+// is accepted too (the kernel refuses it; people type it). A word longer than
+// 8 digits is an error, as in the kernel.
 func ParseHex(text string) (Set, error) {
-	text = strings.TrimSpace(text)
-	text = strings.TrimPrefix(strings.TrimPrefix(text, "0x"), "0X")
+	body, _, _ := strings.Cut(text, "\n")
+	body = strings.TrimLeftFunc(body, isSpace)
+	if len(body) >= 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X') {
+		body = body[2:]
+	}
+	words := regions(body)
 	var s Set
-	if text == "" {
-		return s, fmt.Errorf("hex mask: empty")
+	if len(words)*32 > MaxCPU+1 {
+		return Set{}, fmt.Errorf("hex mask %q: %d words is above the CPU limit", clip(text), len(words))
 	}
-	groups := strings.Split(text, ",")
-	if len(groups)*32 > MaxCPU+1 {
-		return Set{}, fmt.Errorf("hex mask %q: %d words is above the CPU limit", clip(text), len(groups))
-	}
-	for i, g := range groups {
-		if g == "" || len(g) > 8 {
-			return Set{}, fmt.Errorf("hex mask %q: word %q is not 1 to 8 hex digits", clip(text), g)
+	for i, g := range words {
+		if len(g) > 8 {
+			return Set{}, fmt.Errorf("hex mask %q: word %q is not 1 to 8 hex digits", clip(text), clip(g))
 		}
 		v, err := strconv.ParseUint(g, 16, 32)
 		if err != nil {
 			return Set{}, fmt.Errorf("hex mask %q: word %q is not hex", clip(text), g)
 		}
-		base := (len(groups) - 1 - i) * 32
+		base := (len(words) - 1 - i) * 32
 		for v != 0 {
 			b := bits.TrailingZeros64(v)
 			s.add(base + b)
