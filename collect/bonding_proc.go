@@ -47,6 +47,11 @@ func parseBondingProc(name string, data []byte) (*Bond, error) {
 	if err := sc.Err(); err != nil && p.first == nil {
 		p.first = parseErr(name, p.line+1, "%v", err)
 	}
+	if b.ModeText == "" && p.first == nil {
+		// The driver always prints the mode (bond_info_show_master): an
+		// empty or cut file.
+		p.first = parseErr(name, 0, "no %q line", "Bonding Mode")
+	}
 	return b, p.first
 }
 
@@ -73,9 +78,12 @@ type bondParser struct {
 	name  string
 	b     *Bond
 	slave *BondSlave // the slave being read; nil in the master section
-	block bondBlock
-	line  int
-	first error
+	// nameless is set after a "Slave Interface:" with no name, whose lines
+	// are skipped up to the next slave.
+	nameless bool
+	block    bondBlock
+	line     int
+	first    error
 }
 
 func (p *bondParser) fail(format string, args ...any) {
@@ -111,13 +119,15 @@ func (p *bondParser) parseLine(line string) {
 	case indented:
 		// An indented line outside a block: skipped.
 	case key == "Slave Interface":
-		if val == "" {
+		p.slave, p.nameless = nil, val == ""
+		if p.nameless {
 			p.fail("slave with no name")
-			p.slave = nil
 			return
 		}
 		p.b.Slaves = append(p.b.Slaves, newBondSlave(val))
 		p.slave = &p.b.Slaves[len(p.b.Slaves)-1]
+	case p.nameless:
+		// The lines of a slave with no name belong to nobody.
 	case p.slave != nil:
 		p.slaveField(key, val)
 	default:
