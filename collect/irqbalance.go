@@ -10,11 +10,14 @@ const irqbalanceFile = "netvet/irqbalance.json"
 // not the same as "not running".
 func (c *Collector) collectIRQBalance(s *Snapshot) error {
 	var ib IRQBalance
-	if _, err := c.decodeVirtualJSON(irqbalanceFile, &ib); err != nil {
+	b, err := c.decodeVirtualJSON(irqbalanceFile, &ib)
+	if b == nil {
 		return err
 	}
 	s.Config.IRQBalance = &ib
 	switch {
+	case err != nil:
+		return err
 	case ib.PID < 0:
 		return parseErr(irqbalanceFile, 0, "pid %d is negative", ib.PID)
 	case !ib.Running && ib.PID != 0:

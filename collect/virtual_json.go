@@ -9,7 +9,9 @@ import (
 // decodeVirtualJSON reads one of the Source's virtual netvet/*.json files
 // into v, which must be a pointer to a struct or map: the file must hold a
 // JSON object. A syntax or type error is a ParseError with the line it is
-// on; a missing file is returned as read (unavailable).
+// on; a missing file is returned as read (unavailable). After a type error
+// (a string where a list belongs) encoding/json has still filled the rest
+// of v: the data is then returned with the error, so the caller keeps it.
 func (c *Collector) decodeVirtualJSON(name string, v any) ([]byte, error) {
 	b, err := c.r.readFile(name)
 	if err != nil {
@@ -25,7 +27,7 @@ func (c *Collector) decodeVirtualJSON(name string, v any) ([]byte, error) {
 		case errors.As(err, &se):
 			return nil, parseErr(name, lineAt(b, se.Offset), "%v", err)
 		case errors.As(err, &te):
-			return nil, parseErr(name, lineAt(b, te.Offset), "%v", err)
+			return b, parseErr(name, lineAt(b, te.Offset), "%v", err)
 		}
 		return nil, parseErr(name, 0, "%v", err)
 	}
