@@ -106,6 +106,12 @@ func (c *Collector) readBondsSysfs() (map[string]*Bond, error) {
 		if name == "++more++" {
 			continue // the kernel's marker of a list cut at PAGE_SIZE
 		}
+		if !validIfName(name) {
+			if first == nil {
+				first = parseErr(bondingMasters, 1, "%q is not an interface name", clip(name))
+			}
+			continue
+		}
 		dir, ok := dirs[name]
 		if !ok {
 			dir = classNet + "/" + name

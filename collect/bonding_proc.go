@@ -78,8 +78,8 @@ type bondParser struct {
 	name  string
 	b     *Bond
 	slave *BondSlave // the slave being read; nil in the master section
-	// nameless is set after a "Slave Interface:" with no name, whose lines
-	// are skipped up to the next slave.
+	// nameless is set after a "Slave Interface:" without a valid name,
+	// whose lines are skipped up to the next slave.
 	nameless bool
 	block    bondBlock
 	line     int
@@ -119,15 +119,15 @@ func (p *bondParser) parseLine(line string) {
 	case indented:
 		// An indented line outside a block: skipped.
 	case key == "Slave Interface":
-		p.slave, p.nameless = nil, val == ""
+		p.slave, p.nameless = nil, !validIfName(val)
 		if p.nameless {
-			p.fail("slave with no name")
+			p.fail("slave name %q is not an interface name", clip(val))
 			return
 		}
 		p.b.Slaves = append(p.b.Slaves, newBondSlave(val))
 		p.slave = &p.b.Slaves[len(p.b.Slaves)-1]
 	case p.nameless:
-		// The lines of a slave with no name belong to nobody.
+		// The lines of a slave without a name belong to nobody.
 	case p.slave != nil:
 		p.slaveField(key, val)
 	default:

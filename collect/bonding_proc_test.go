@@ -334,6 +334,16 @@ func TestParseBondingProcBad(t *testing.T) {
 			},
 		},
 		{
+			name:     "slave name that is no interface name",
+			text:     head + "Bonding Mode: load balancing (xor)\n\nSlave Interface: eth0:1\nMII Status: down\n",
+			wantLine: 5,
+			check: func(t *testing.T, b *Bond) {
+				if len(b.Slaves) != 0 {
+					t.Errorf("slaves %+v", b.Slaves)
+				}
+			},
+		},
+		{
 			name:     "empty file",
 			text:     "",
 			wantLine: 0,

@@ -82,6 +82,10 @@ func (c *Collector) readBondSysfs(name, dir string) (*Bond, error) {
 			if s == "++more++" {
 				continue // the kernel's marker of a list cut at PAGE_SIZE
 			}
+			if !validIfName(s) {
+				keep(parseErr(bd+"/slaves", 1, "%q is not an interface name", clip(s)))
+				continue
+			}
 			sl, err := c.readBondSlaveSysfs(s, dir)
 			keep(err)
 			b.Slaves = append(b.Slaves, sl)

@@ -264,6 +264,19 @@ func TestCollectBondingAvailability(t *testing.T) {
 			}()},
 		},
 		{
+			name: "names that are no interface names",
+			fsys: fstest.MapFS{
+				"sys/class/net/bonding_masters":      txt("bond0 ../etc\n"),
+				"sys/class/net/bond0/bonding/slaves": txt("eth0 a/b\n"),
+			},
+			wantErr: true,
+			want: map[string]*Bond{"bond0": func() *Bond {
+				b := newBond("bond0", "sysfs")
+				b.Slaves = []BondSlave{newBondSlave("eth0")}
+				return b
+			}()},
+		},
+		{
 			name: "bad sysfs number",
 			fsys: fstest.MapFS{
 				"sys/class/net/bonding_masters":      txt("bond0\n"),

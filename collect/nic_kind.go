@@ -1,7 +1,5 @@
 package collect
 
-import "strings"
-
 // kindHints is what sysfs says about the nature of an interface. What this
 // 6.18 kernel exposes (checked with each device type in a namespace):
 //
@@ -20,6 +18,9 @@ import "strings"
 type kindHints struct {
 	name      string
 	entries   map[string]bool // the interface directory, links counted by name
+	device    bool            // the device link was read
+	tun       bool            // tun_flags was read
+	lower     bool            // a lower_* link was read
 	devType   string          // uevent DEVTYPE
 	hasUevent bool
 	typ       int // ARPHRD_*; -1 unknown
@@ -60,9 +61,9 @@ func nicKind(h kindHints) string {
 		return kindBridge
 	case h.devType == "vlan", h.procVLAN:
 		return kindVLAN
-	case e["tun_flags"]:
+	case h.tun:
 		return kindTun
-	case e["device"]:
+	case h.device:
 		return kindPhysical
 	}
 	known := h.hasUevent || h.typ >= 0 || h.hasFlags
@@ -73,18 +74,9 @@ func nicKind(h kindHints) string {
 		}
 		return ""
 	}
-	if h.typ == arphrdEther && h.devType == "" && !hasLower(e) &&
+	if h.typ == arphrdEther && h.devType == "" && !h.lower &&
 		h.iflink > 0 && h.ifindex > 0 && h.iflink != h.ifindex {
 		return kindVeth
 	}
 	return kindVirtual
-}
-
-func hasLower(entries map[string]bool) bool {
-	for n := range entries {
-		if strings.HasPrefix(n, "lower_") {
-			return true
-		}
-	}
-	return false
 }

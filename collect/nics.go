@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"io/fs"
 	"path"
 	"strconv"
 	"strings"
@@ -70,19 +69,31 @@ func (c *Collector) readNIC(d netDev) (*NIC, error) {
 			h.flags, h.hasFlags = f, true
 		}
 	}
-	if entries["master"] {
-		if t, err := c.r.readLink(d.dir + "/master"); err == nil {
-			n.Master = path.Base(t)
+	// Every fact the kind rests on comes from a read (a file or a link),
+	// never from a directory listing alone, so a recording (which keeps
+	// what was read) classifies the interface as the live host did.
+	if t, err := c.r.readLink(d.dir + "/master"); err == nil {
+		n.Master = path.Base(t)
+	}
+	if _, ok := c.readAttr(d.dir + "/tun_flags"); ok {
+		h.tun = true
+	}
+	for e := range entries {
+		if strings.HasPrefix(e, "lower_") {
+			if _, err := c.r.readLink(d.dir + "/" + e); err == nil {
+				h.lower = true
+			}
 		}
 	}
 
 	realDir, err := c.realDir(d)
 	keep(err)
-	if entries["device"] {
-		keep(c.readDevice(n, d.dir, realDir))
-	}
-	if !entries["device"] && h.devType != "vlan" && entries != nil {
-		if _, err := fs.Stat(c.r.fsys, "proc/net/vlan/"+d.name); err == nil {
+	h.device, err = c.readDevice(n, d.dir, realDir)
+	keep(err)
+	if !h.device && h.devType == "" {
+		// Kernels whose vlan devices carry no DEVTYPE (before 2.6.32)
+		// still list them in proc/net/vlan (net/8021q/vlanproc.c).
+		if _, err := c.r.readFile("proc/net/vlan/" + d.name); err == nil {
 			h.procVLAN = true
 		}
 	}
@@ -134,13 +145,15 @@ func (c *Collector) realDir(d netDev) (string, error) {
 // also the one in the interrupt names (PCI-MSIX-0000:00:03.0). So Bus,
 // NUMANode and LocalCPUs come from the device when it has them, else from
 // its parent. A numa_node of -1 is an answer (no NUMA affinity), not absent.
-func (c *Collector) readDevice(n *NIC, dir, realDir string) error {
+//
+// found reports whether the interface has a device link at all.
+func (c *Collector) readDevice(n *NIC, dir, realDir string) (found bool, err error) {
 	target, err := c.r.readLink(dir + "/device")
 	if err != nil {
 		if attrAbsent(err) {
-			return nil
+			return false, nil
 		}
-		return err
+		return false, err
 	}
 	n.Device = path.Base(target)
 	devDir, parent := dir+"/device", ""
@@ -199,7 +212,7 @@ func (c *Collector) readDevice(n *NIC, dir, realDir string) error {
 			break
 		}
 	}
-	return first
+	return true, first
 }
 
 // readLocalCPUs reads a device's local_cpulist, or local_cpus (hex) where

@@ -166,6 +166,22 @@ func attrAbsent(err error) bool {
 		errors.Is(err, syscall.ENODEV) || errors.Is(err, syscall.EOPNOTSUPP)
 }
 
+// validIfName reports whether s can be a network interface name: what
+// dev_valid_name (net/core/dev.c) accepts: 1 to 15 bytes (IFNAMSIZ-1),
+// not "." or "..", no '/', ':' or white space.
+func validIfName(s string) bool {
+	if s == "" || len(s) > 15 || s == "." || s == ".." {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '/', ':', ' ', '\t', '\n', '\v', '\f', '\r':
+			return false
+		}
+	}
+	return true
+}
+
 // isPCIAddr reports whether s is a PCI device name as the PCI core writes it
 // in sys/devices: domain:bus:slot.function in lower-case hex, "0000:03:00.0".
 // Domains can have more than four digits (Intel VMD: "10000:e0:00.0").

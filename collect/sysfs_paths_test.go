@@ -192,3 +192,15 @@ func TestParseUintBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestValidIfName(t *testing.T) {
+	for s, want := range map[string]bool{
+		"eth0": true, "enp162s0f0np0": true, "bond0.100": true, "a-b_c@d": true, "123456789012345": true,
+		"": false, "1234567890123456": false, ".": false, "..": false, "a/b": false, "eth0:1": false,
+		"a b": false, "a\tb": false, "0\r0": false, "x\n": false,
+	} {
+		if got := validIfName(s); got != want {
+			t.Errorf("validIfName(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
