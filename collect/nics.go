@@ -86,13 +86,12 @@ func (c *Collector) readNIC(d netDev) (*NIC, error) {
 		}
 	}
 
-	realDir, err := c.realDir(d)
+	var err error
+	h.device, err = c.readDevice(n, d.dir, c.realDir(d))
 	keep(err)
-	h.device, err = c.readDevice(n, d.dir, realDir)
-	keep(err)
-	if !h.device && h.devType == "" {
-		// Kernels whose vlan devices carry no DEVTYPE (before 2.6.32)
-		// still list them in proc/net/vlan (net/8021q/vlanproc.c).
+	if !h.device && h.devType == "" && d.name != "config" {
+		// Older kernels give vlan devices no DEVTYPE, but list each in
+		// proc/net/vlan next to the "config" file (net/8021q/vlanproc.c).
 		if _, err := c.r.readFile("proc/net/vlan/" + d.name); err == nil {
 			h.procVLAN = true
 		}
@@ -120,20 +119,19 @@ func (c *Collector) hintInt(name string) int {
 // own link target on the live host or a recording that kept NAME.symlink,
 // or the directory netDevs already resolved. "" when unknown (a recording
 // with plain directories): then no parent device can be found.
-func (c *Collector) realDir(d netDev) (string, error) {
+func (c *Collector) realDir(d netDev) string {
 	class := classNet + "/" + d.name
 	if d.dir != class {
-		return d.dir, nil
+		return d.dir
 	}
 	t, err := c.r.readLink(class)
 	if err != nil {
-		return "", nil
+		return ""
 	}
-	p, ok := resolveLink(class, t)
-	if !ok {
-		return "", nil
+	if p, ok := resolveLink(class, t); ok {
+		return p
 	}
-	return p, nil
+	return ""
 }
 
 // readDevice fills Device, Driver, Bus, NUMANode and LocalCPUs from the

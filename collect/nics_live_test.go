@@ -157,3 +157,16 @@ func osInt(t *testing.T, p string) int {
 	}
 	return v
 }
+
+func BenchmarkCollectNICsLive(b *testing.B) {
+	if _, err := os.Stat("/sys/class/net"); err != nil {
+		b.Skip("no /sys/class/net")
+	}
+	c := collectorOn(os.DirFS("/"))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := c.collectNICs(newSnap()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

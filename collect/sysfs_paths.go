@@ -49,7 +49,7 @@ func (r *reader) netDevs() ([]netDev, error) {
 	}
 	for _, e := range ents {
 		name, isLink := strings.CutSuffix(e.Name(), symlinkSuffix)
-		if !isLink || e.IsDir() || have[name] || name == "bonding_masters" {
+		if !isLink || !e.Type().IsRegular() || have[name] || name == "bonding_masters" {
 			continue
 		}
 		target, err := r.readString(classNet + "/" + e.Name())
@@ -65,8 +65,9 @@ func (r *reader) netDevs() ([]netDev, error) {
 }
 
 // entryNames lists a directory by name, counting a recording's NAME.symlink
-// as the entry NAME, so "does this interface have a device link / a bonding
-// directory" has one answer for the live host and a recording.
+// as the entry NAME, so "which lower_* links does this interface have" or
+// "is there a cpuN/nodeX link" has one answer for the live host and a
+// recording.
 func (r *reader) entryNames(dir string) (map[string]bool, error) {
 	ents, err := fs.ReadDir(r.fsys, dir)
 	if err != nil {
