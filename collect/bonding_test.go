@@ -15,7 +15,7 @@ import (
 func TestCollectBondingRealworld(t *testing.T) {
 	for _, rb := range realworldBonds() {
 		t.Run(rb.fixture, func(t *testing.T) {
-			s := newSnap()
+			s := emptySnapshot()
 			if err := collectorOn(loadTree(t, rb.fixture)).collectBonding(s); err != nil {
 				t.Fatalf("collect: %v", err)
 			}
@@ -45,7 +45,7 @@ func TestCollectBondingSlaveDownSysfs(t *testing.T) {
 		"dmz":   unknown("dmz", sl("eth0", "up"), sl("eth4", "up")),
 		"int":   unknown("int", sl("eth5", "up"), sl("eth1", "down")),
 	}
-	s := newSnap()
+	s := emptySnapshot()
 	if err := collectorOn(loadTree(t, "sysfs-bonding-slave-down")).collectBonding(s); err != nil {
 		t.Fatalf("collect: %v", err)
 	}
@@ -64,11 +64,11 @@ func TestCollectBondingSlaveDownSysfs(t *testing.T) {
 // bond_sysfs_slave.c print them ("name number").
 func modernSysfs() fstest.MapFS {
 	m := fstest.MapFS{
-		"sys/class/net/bonding_masters": txt("bond0 bond1\n"),
+		"sys/class/net/bonding_masters": sysfile("bond0 bond1\n"),
 	}
 	files := func(dir string, kv map[string]string) {
 		for k, v := range kv {
-			m[dir+"/"+k] = txt(v + "\n")
+			m[dir+"/"+k] = sysfile(v + "\n")
 		}
 	}
 	files("sys/class/net/bond0/bonding", map[string]string{
@@ -141,7 +141,7 @@ func modernSysfsWant() map[string]*Bond {
 }
 
 func TestCollectBondingModernSysfs(t *testing.T) {
-	s := newSnap()
+	s := emptySnapshot()
 	if err := collectorOn(downLink(modernSysfs())).collectBonding(s); err != nil {
 		t.Fatalf("collect: %v", err)
 	}
@@ -156,7 +156,7 @@ func TestCollectBondingModernSysfs(t *testing.T) {
 // which only sysfs lists.
 func TestCollectBondingMerge(t *testing.T) {
 	m := modernSysfs()
-	m["proc/net/bonding/bond0"] = txt(`Ethernet Channel Bonding Driver: v6.18.0
+	m["proc/net/bonding/bond0"] = sysfile(`Ethernet Channel Bonding Driver: v6.18.0
 
 Bonding Mode: IEEE 802.3ad Dynamic link aggregation
 Transmit Hash Policy: layer3+4 (1)
@@ -191,7 +191,7 @@ Partner Churned Count: 0
 	b0.ModeText = "IEEE 802.3ad Dynamic link aggregation"
 	b0.MIIPollMs = 100
 	b0.Slaves[0].ActorChurn, b0.Slaves[0].PartnerChurn = "none", "none"
-	s := newSnap()
+	s := emptySnapshot()
 	if err := collectorOn(downLink(m)).collectBonding(s); err != nil {
 		t.Fatalf("collect: %v", err)
 	}
@@ -223,23 +223,23 @@ func TestCollectBondingAvailability(t *testing.T) {
 		wantErr     bool
 		want        map[string]*Bond
 	}{
-		{name: "no bonding driver", fsys: fstest.MapFS{"proc/uptime": txt("1 1\n")}, unavailable: true},
+		{name: "no bonding driver", fsys: fstest.MapFS{"proc/uptime": sysfile("1 1\n")}, unavailable: true},
 		{
 			name: "driver loaded, no bonds",
-			fsys: fstest.MapFS{"proc/net/bonding": dir(), "sys/class/net/bonding_masters": txt("")},
+			fsys: fstest.MapFS{"proc/net/bonding": sysdir(), "sys/class/net/bonding_masters": sysfile("")},
 			want: map[string]*Bond{},
 		},
 		{
 			name: "proc file unreadable, sysfs present",
 			fsys: faultFS{
 				fsys: fstest.MapFS{
-					"proc/net/bonding/bond0":                   txt("x"),
-					"sys/class/net/bonding_masters":            txt("bond0\n"),
-					"sys/class/net/bond0/bonding/mode":         txt("balance-rr 0\n"),
-					"sys/class/net/bond0/bonding/slaves":       txt("\n"),
-					"sys/class/net/bond0/bonding/mii_status":   txt("down\n"),
-					"sys/class/net/bond0/bonding/miimon":       txt("0\n"),
-					"sys/class/net/bond0/bonding/ad_num_ports": txt("\n"),
+					"proc/net/bonding/bond0":                   sysfile("x"),
+					"sys/class/net/bonding_masters":            sysfile("bond0\n"),
+					"sys/class/net/bond0/bonding/mode":         sysfile("balance-rr 0\n"),
+					"sys/class/net/bond0/bonding/slaves":       sysfile("\n"),
+					"sys/class/net/bond0/bonding/mii_status":   sysfile("down\n"),
+					"sys/class/net/bond0/bonding/miimon":       sysfile("0\n"),
+					"sys/class/net/bond0/bonding/ad_num_ports": sysfile("\n"),
 				},
 				open: map[string]error{"proc/net/bonding/bond0": fs.ErrPermission},
 			},
@@ -252,9 +252,9 @@ func TestCollectBondingAvailability(t *testing.T) {
 		{
 			name: "bad proc file is reported, sysfs still merged",
 			fsys: fstest.MapFS{
-				"proc/net/bonding/bond0":             txt("Bonding Mode: load balancing (xor)\nMII Polling Interval (ms): soon\n"),
-				"sys/class/net/bonding_masters":      txt("bond0\n"),
-				"sys/class/net/bond0/bonding/miimon": txt("100\n"),
+				"proc/net/bonding/bond0":             sysfile("Bonding Mode: load balancing (xor)\nMII Polling Interval (ms): soon\n"),
+				"sys/class/net/bonding_masters":      sysfile("bond0\n"),
+				"sys/class/net/bond0/bonding/miimon": sysfile("100\n"),
 			},
 			wantErr: true,
 			want: map[string]*Bond{"bond0": func() *Bond {
@@ -266,8 +266,8 @@ func TestCollectBondingAvailability(t *testing.T) {
 		{
 			name: "names that are no interface names",
 			fsys: fstest.MapFS{
-				"sys/class/net/bonding_masters":      txt("bond0 ../etc\n"),
-				"sys/class/net/bond0/bonding/slaves": txt("eth0 a/b\n"),
+				"sys/class/net/bonding_masters":      sysfile("bond0 ../etc\n"),
+				"sys/class/net/bond0/bonding/slaves": sysfile("eth0 a/b\n"),
 			},
 			wantErr: true,
 			want: map[string]*Bond{"bond0": func() *Bond {
@@ -279,8 +279,8 @@ func TestCollectBondingAvailability(t *testing.T) {
 		{
 			name: "bad sysfs number",
 			fsys: fstest.MapFS{
-				"sys/class/net/bonding_masters":      txt("bond0\n"),
-				"sys/class/net/bond0/bonding/miimon": txt("lots\n"),
+				"sys/class/net/bonding_masters":      sysfile("bond0\n"),
+				"sys/class/net/bond0/bonding/miimon": sysfile("lots\n"),
 			},
 			wantErr: true,
 			want:    map[string]*Bond{"bond0": newBond("bond0", "sysfs")},
@@ -288,7 +288,7 @@ func TestCollectBondingAvailability(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newSnap()
+			s := emptySnapshot()
 			err := collectorOn(tt.fsys).collectBonding(s)
 			switch {
 			case tt.unavailable:
@@ -313,16 +313,16 @@ func TestCollectBondingAvailability(t *testing.T) {
 // points at itself ends (no hang) with the slave's name and nothing else.
 func TestBondSlaveDirLoop(t *testing.T) {
 	m := fstest.MapFS{
-		"sys/class/net/bonding_masters":              txt("bond0\n"),
-		"sys/class/net/bond0/bonding/slaves":         txt("eth0\n"),
-		"sys/class/net/bond0/slave_eth0.symlink":     txt("slave_eth0\n"),
-		"sys/class/net/bond0/lower_eth0.symlink":     txt("../bond0/lower_eth0\n"),
-		"sys/class/net/bond0/bonding/mii_status":     txt("up\n"),
-		"sys/class/net/bond0/bonding/mode":           txt("balance-rr 0\n"),
-		"sys/class/net/bond0/bonding/ad_partner_mac": txt("\n"),
+		"sys/class/net/bonding_masters":              sysfile("bond0\n"),
+		"sys/class/net/bond0/bonding/slaves":         sysfile("eth0\n"),
+		"sys/class/net/bond0/slave_eth0.symlink":     sysfile("slave_eth0\n"),
+		"sys/class/net/bond0/lower_eth0.symlink":     sysfile("../bond0/lower_eth0\n"),
+		"sys/class/net/bond0/bonding/mii_status":     sysfile("up\n"),
+		"sys/class/net/bond0/bonding/mode":           sysfile("balance-rr 0\n"),
+		"sys/class/net/bond0/bonding/ad_partner_mac": sysfile("\n"),
 	}
 	done := make(chan error, 1)
-	s := newSnap()
+	s := emptySnapshot()
 	go func() { done <- collectorOn(m).collectBonding(s) }()
 	select {
 	case err := <-done:
@@ -343,13 +343,13 @@ func TestBondSlaveDirLoop(t *testing.T) {
 // finds the slave's bonding_slave directory.
 func TestBondSlaveDirViaRecordedLink(t *testing.T) {
 	m := fstest.MapFS{
-		"sys/class/net/bonding_masters":                                         txt("bond0\n"),
-		"sys/class/net/bond0/bonding/slaves":                                    txt("eth0\n"),
-		"sys/class/net/bond0/slave_eth0.symlink":                                txt("../../../devices/pci0000:00/0000:00:03.0/net/eth0\n"),
-		"sys/devices/pci0000:00/0000:00:03.0/net/eth0/speed":                    txt("10000\n"),
-		"sys/devices/pci0000:00/0000:00:03.0/net/eth0/bonding_slave/mii_status": txt("up\n"),
+		"sys/class/net/bonding_masters":                                         sysfile("bond0\n"),
+		"sys/class/net/bond0/bonding/slaves":                                    sysfile("eth0\n"),
+		"sys/class/net/bond0/slave_eth0.symlink":                                sysfile("../../../devices/pci0000:00/0000:00:03.0/net/eth0\n"),
+		"sys/devices/pci0000:00/0000:00:03.0/net/eth0/speed":                    sysfile("10000\n"),
+		"sys/devices/pci0000:00/0000:00:03.0/net/eth0/bonding_slave/mii_status": sysfile("up\n"),
 	}
-	s := newSnap()
+	s := emptySnapshot()
 	if err := collectorOn(m).collectBonding(s); err != nil {
 		t.Fatal(err)
 	}

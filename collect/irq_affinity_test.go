@@ -16,16 +16,16 @@ import (
 func TestCollectIRQAffinity(t *testing.T) {
 	base := func() fstest.MapFS {
 		return fstest.MapFS{
-			"proc/irq/default_smp_affinity":       txt("ff\n"),
-			"proc/irq/0/smp_affinity_list":        txt("0-7\n"),
-			"proc/irq/0/effective_affinity_list":  txt("0\n"),
-			"proc/irq/24/smp_affinity_list":       txt("2\n"),
-			"proc/irq/24/effective_affinity_list": txt("2\n"),
-			"proc/irq/24/eth0-TxRx-0":             dir(),
-			"proc/irq/25/smp_affinity_list":       txt("0-3,8-11\n"),
-			"proc/irq/25/effective_affinity_list": txt("8\n"),
-			"proc/irq/notanirq/smp_affinity_list": txt("0\n"),
-			"proc/irq/26/smp_affinity_list":       txt("0-4095\n"), // a 4096-CPU host
+			"proc/irq/default_smp_affinity":       sysfile("ff\n"),
+			"proc/irq/0/smp_affinity_list":        sysfile("0-7\n"),
+			"proc/irq/0/effective_affinity_list":  sysfile("0\n"),
+			"proc/irq/24/smp_affinity_list":       sysfile("2\n"),
+			"proc/irq/24/effective_affinity_list": sysfile("2\n"),
+			"proc/irq/24/eth0-TxRx-0":             sysdir(),
+			"proc/irq/25/smp_affinity_list":       sysfile("0-3,8-11\n"),
+			"proc/irq/25/effective_affinity_list": sysfile("8\n"),
+			"proc/irq/notanirq/smp_affinity_list": sysfile("0\n"),
+			"proc/irq/26/smp_affinity_list":       sysfile("0-4095\n"), // a 4096-CPU host
 		}
 	}
 	full := map[int]IRQAffinity{
@@ -66,24 +66,24 @@ func TestCollectIRQAffinity(t *testing.T) {
 		},
 		{
 			name: "old kernel: hex smp_affinity only",
-			fsys: fstest.MapFS{"proc/irq/9/smp_affinity": txt("00000000,00000101\n")},
+			fsys: fstest.MapFS{"proc/irq/9/smp_affinity": sysfile("00000000,00000101\n")},
 			want: map[int]IRQAffinity{9: {Affinity: cpumask.Of(0, 8)}},
 		},
 		{
 			name:    "list not a list: that IRQ left out, reported",
-			fsys:    func() fs.FS { m := base(); m["proc/irq/24/smp_affinity_list"] = txt("two\n"); return m }(),
+			fsys:    func() fs.FS { m := base(); m["proc/irq/24/smp_affinity_list"] = sysfile("two\n"); return m }(),
 			want:    without(24),
 			errPath: "proc/irq/24/smp_affinity_list",
 		},
 		{
 			name:    "CPU above the limit (8192 CPUs)",
-			fsys:    func() fs.FS { m := base(); m["proc/irq/26/smp_affinity_list"] = txt("0-8192\n"); return m }(),
+			fsys:    func() fs.FS { m := base(); m["proc/irq/26/smp_affinity_list"] = sysfile("0-8192\n"); return m }(),
 			want:    without(26),
 			errPath: "proc/irq/26/smp_affinity_list",
 		},
 		{
 			name: "bad effective list: affinity kept, HasEffective false",
-			fsys: func() fs.FS { m := base(); m["proc/irq/25/effective_affinity_list"] = txt("8-\n"); return m }(),
+			fsys: func() fs.FS { m := base(); m["proc/irq/25/effective_affinity_list"] = sysfile("8-\n"); return m }(),
 			want: func() map[int]IRQAffinity {
 				m := without()
 				m[25] = IRQAffinity{Affinity: full[25].Affinity}
@@ -93,10 +93,10 @@ func TestCollectIRQAffinity(t *testing.T) {
 		},
 		{
 			name: "empty affinity list is an empty set",
-			fsys: fstest.MapFS{"proc/irq/3/smp_affinity_list": txt("\n")},
+			fsys: fstest.MapFS{"proc/irq/3/smp_affinity_list": sysfile("\n")},
 			want: map[int]IRQAffinity{3: {Affinity: cpumask.Set{}}},
 		},
-		{name: "no proc/irq", fsys: fstest.MapFS{"proc/uptime": txt("1 1\n")}, unavailable: true},
+		{name: "no proc/irq", fsys: fstest.MapFS{"proc/uptime": sysfile("1 1\n")}, unavailable: true},
 		{
 			name:        "proc/irq unreadable",
 			fsys:        faultFS{fsys: base(), open: map[string]error{"proc/irq": fs.ErrPermission}},
@@ -105,7 +105,7 @@ func TestCollectIRQAffinity(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newSnap()
+			s := emptySnapshot()
 			err := collectorOn(tt.fsys).collectIRQAffinity(s)
 			switch {
 			case tt.unavailable:
@@ -118,7 +118,7 @@ func TestCollectIRQAffinity(t *testing.T) {
 			case err != nil:
 				t.Fatalf("err = %v", err)
 			}
-			if d := cmp.Diff(tt.want, s.Config.IRQs, cmpOpts...); d != "" {
+			if d := cmp.Diff(tt.want, s.Config.IRQs, sysfsCmp...); d != "" {
 				t.Errorf("irqs (-want +got):\n%s", d)
 			}
 		})
@@ -131,7 +131,7 @@ func TestCollectIRQAffinityLive(t *testing.T) {
 	if err != nil {
 		t.Skipf("no /proc/irq: %v", err)
 	}
-	s := newSnap()
+	s := emptySnapshot()
 	if err := collectorOn(os.DirFS("/")).collectIRQAffinity(s); err != nil {
 		t.Fatalf("collect: %v", err)
 	}

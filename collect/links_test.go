@@ -17,7 +17,7 @@ import (
 // reach it: sys/class/net holds only a link into sys/devices.
 func iceTree(t testing.TB) fstest.MapFS {
 	m := loadTree(t, "ice-e810-link-down-sysfs")
-	m["sys/class/net/enp162s0f0np0.symlink"] = txt("../../devices/pci0000:a2/0000:a2:00.0/net/enp162s0f0np0\n")
+	m["sys/class/net/enp162s0f0np0.symlink"] = sysfile("../../devices/pci0000:a2/0000:a2:00.0/net/enp162s0f0np0\n")
 	return m
 }
 
@@ -45,13 +45,13 @@ func TestCollectLinks(t *testing.T) {
 		{
 			name: "up physical link",
 			fsys: fstest.MapFS{
-				n + "eth0/operstate":             txt("up\n"),
-				n + "eth0/carrier":               txt("1\n"),
-				n + "eth0/speed":                 txt("10000\n"),
-				n + "eth0/duplex":                txt("full\n"),
-				n + "eth0/statistics/rx_bytes":   txt("18446744073709551615\n"),
-				n + "eth0/statistics/rx_dropped": txt("12\n"),
-				n + "bonding_masters":            txt("bond0\n"),
+				n + "eth0/operstate":             sysfile("up\n"),
+				n + "eth0/carrier":               sysfile("1\n"),
+				n + "eth0/speed":                 sysfile("10000\n"),
+				n + "eth0/duplex":                sysfile("full\n"),
+				n + "eth0/statistics/rx_bytes":   sysfile("18446744073709551615\n"),
+				n + "eth0/statistics/rx_dropped": sysfile("12\n"),
+				n + "bonding_masters":            sysfile("bond0\n"),
 			},
 			want: map[string]*Link{"eth0": {Name: "eth0", Operstate: "up", Carrier: 1, Speed: 10000, Duplex: "full",
 				Stats: map[string]uint64{"rx_bytes": 18446744073709551615, "rx_dropped": 12}}},
@@ -61,7 +61,7 @@ func TestCollectLinks(t *testing.T) {
 			// interface with EINVAL at read time.
 			name: "down link: kernel refuses the values",
 			fsys: faultFS{
-				fsys: fstest.MapFS{n + "eth1/operstate": txt("down\n"), n + "eth1/statistics": dir()},
+				fsys: fstest.MapFS{n + "eth1/operstate": sysfile("down\n"), n + "eth1/statistics": sysdir()},
 				read: map[string]error{
 					n + "eth1/carrier": syscall.EINVAL, n + "eth1/speed": syscall.EINVAL, n + "eth1/duplex": syscall.EINVAL,
 				},
@@ -71,8 +71,8 @@ func TestCollectLinks(t *testing.T) {
 		{
 			name: "unknown speeds as kernels print them",
 			fsys: fstest.MapFS{
-				n + "a/speed": txt("-1\n"), n + "b/speed": txt("4294967295\n"), n + "c/speed": txt("65535\n"),
-				n + "d/speed": txt("\n"), n + "e/speed": txt("100\n"),
+				n + "a/speed": sysfile("-1\n"), n + "b/speed": sysfile("4294967295\n"), n + "c/speed": sysfile("65535\n"),
+				n + "d/speed": sysfile("\n"), n + "e/speed": sysfile("100\n"),
 			},
 			want: map[string]*Link{
 				"a": {Name: "a", Carrier: -1, Speed: -1}, "b": {Name: "b", Carrier: -1, Speed: -1},
@@ -83,7 +83,7 @@ func TestCollectLinks(t *testing.T) {
 		{
 			name: "unreadable statistic left out",
 			fsys: faultFS{
-				fsys: fstest.MapFS{n + "eth0/statistics/rx_packets": txt("5\n"), n + "eth0/statistics/tx_packets": txt("6\n")},
+				fsys: fstest.MapFS{n + "eth0/statistics/rx_packets": sysfile("5\n"), n + "eth0/statistics/tx_packets": sysfile("6\n")},
 				open: map[string]error{n + "eth0/statistics/tx_packets": fs.ErrPermission},
 			},
 			want: map[string]*Link{"eth0": {Name: "eth0", Carrier: -1, Speed: -1, Stats: map[string]uint64{"rx_packets": 5}}},
@@ -91,7 +91,7 @@ func TestCollectLinks(t *testing.T) {
 		{
 			name: "speed not a number: reported, the rest kept",
 			fsys: fstest.MapFS{
-				n + "eth0/speed": txt("fast\n"), n + "eth0/operstate": txt("up\n"), n + "eth1/operstate": txt("up\n"),
+				n + "eth0/speed": sysfile("fast\n"), n + "eth0/operstate": sysfile("up\n"), n + "eth1/operstate": sysfile("up\n"),
 			},
 			want: map[string]*Link{
 				"eth0": {Name: "eth0", Operstate: "up", Carrier: -1, Speed: -1},
@@ -101,30 +101,30 @@ func TestCollectLinks(t *testing.T) {
 		},
 		{
 			name:    "carrier neither 0 nor 1",
-			fsys:    fstest.MapFS{n + "eth0/carrier": txt("2\n"), n + "eth0/duplex": txt("half\n")},
+			fsys:    fstest.MapFS{n + "eth0/carrier": sysfile("2\n"), n + "eth0/duplex": sysfile("half\n")},
 			want:    map[string]*Link{"eth0": {Name: "eth0", Carrier: -1, Speed: -1, Duplex: "half"}},
 			errPath: n + "eth0/carrier",
 		},
 		{
 			name: "counter above uint64 or negative: left out and reported",
 			fsys: fstest.MapFS{
-				n + "eth0/statistics/rx_bytes":   txt("18446744073709551616\n"),
-				n + "eth0/statistics/tx_bytes":   txt("-1\n"),
-				n + "eth0/statistics/rx_packets": txt("7\n"),
+				n + "eth0/statistics/rx_bytes":   sysfile("18446744073709551616\n"),
+				n + "eth0/statistics/tx_bytes":   sysfile("-1\n"),
+				n + "eth0/statistics/rx_packets": sysfile("7\n"),
 			},
 			want:    map[string]*Link{"eth0": {Name: "eth0", Carrier: -1, Speed: -1, Stats: map[string]uint64{"rx_packets": 7}}},
 			errPath: n + "eth0/statistics/rx_bytes",
 		},
 		{
 			name:    "empty counter file",
-			fsys:    fstest.MapFS{n + "eth0/statistics/rx_bytes": txt("")},
+			fsys:    fstest.MapFS{n + "eth0/statistics/rx_bytes": sysfile("")},
 			want:    map[string]*Link{"eth0": {Name: "eth0", Carrier: -1, Speed: -1, Stats: map[string]uint64{}}},
 			errPath: n + "eth0/statistics/rx_bytes",
 		},
-		{name: "container without /sys", fsys: fstest.MapFS{"proc/uptime": txt("1 1\n")}, unavailbl: true},
+		{name: "container without /sys", fsys: fstest.MapFS{"proc/uptime": sysfile("1 1\n")}, unavailbl: true},
 		{
 			name:      "sys/class/net unreadable",
-			fsys:      faultFS{fsys: fstest.MapFS{n + "eth0/mtu": txt("1500\n")}, open: map[string]error{"sys/class/net": fs.ErrPermission}},
+			fsys:      faultFS{fsys: fstest.MapFS{n + "eth0/mtu": sysfile("1500\n")}, open: map[string]error{"sys/class/net": fs.ErrPermission}},
 			unavailbl: true,
 		},
 		{
@@ -136,7 +136,7 @@ func TestCollectLinks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newSnap()
+			s := emptySnapshot()
 			err := collectorOn(tt.fsys).collectLinks(s)
 			switch {
 			case tt.unavailbl:
@@ -159,7 +159,7 @@ func TestCollectLinks(t *testing.T) {
 // TestCollectLinksRoot4 is sysstat's tree: interfaces with only speed and
 // duplex (lo's are empty files) and directories holding nothing.
 func TestCollectLinksRoot4(t *testing.T) {
-	s := newSnap()
+	s := emptySnapshot()
 	if err := collectorOn(loadTree(t, "root4-cpu6-offline-9cpu")).collectLinks(s); err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +185,7 @@ func TestCollectLinksLive(t *testing.T) {
 	if err != nil {
 		t.Skipf("no /sys/class/net here: %v", err)
 	}
-	s := newSnap()
+	s := emptySnapshot()
 	if err := collectorOn(os.DirFS("/")).collectLinks(s); err != nil {
 		t.Fatalf("collect: %v", err)
 	}
@@ -225,12 +225,12 @@ func benchLinksTree() fstest.MapFS {
 	m := fstest.MapFS{}
 	for i := range 64 {
 		d := fmt.Sprintf("sys/class/net/eth%d/", i)
-		m[d+"operstate"] = txt("up\n")
-		m[d+"carrier"] = txt("1\n")
-		m[d+"speed"] = txt("25000\n")
-		m[d+"duplex"] = txt("full\n")
+		m[d+"operstate"] = sysfile("up\n")
+		m[d+"carrier"] = sysfile("1\n")
+		m[d+"speed"] = sysfile("25000\n")
+		m[d+"duplex"] = sysfile("full\n")
 		for k := range iceStats() {
-			m[d+"statistics/"+k] = txt("123456789012\n")
+			m[d+"statistics/"+k] = sysfile("123456789012\n")
 		}
 	}
 	return m
@@ -252,7 +252,7 @@ func BenchmarkCollectLinks64(b *testing.B) {
 	c := collectorOn(os.DirFS(root))
 	b.ReportAllocs()
 	for b.Loop() {
-		s := newSnap()
+		s := emptySnapshot()
 		if err := c.collectLinks(s); err != nil {
 			b.Fatal(err)
 		}
@@ -266,7 +266,7 @@ func BenchmarkCollectLinksLive(b *testing.B) {
 	c := collectorOn(os.DirFS("/"))
 	b.ReportAllocs()
 	for b.Loop() {
-		s := newSnap()
+		s := emptySnapshot()
 		if err := c.collectLinks(s); err != nil {
 			b.Fatal(err)
 		}

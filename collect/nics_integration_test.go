@@ -36,9 +36,9 @@ func TestNICsNetnsIntegration(t *testing.T) {
 		t.Skip("needs 2 CPUs: the masks name CPU 1")
 	}
 	ns := fmt.Sprintf("netvet-nics-%d", os.Getpid())
-	run(t, "ip", "netns", "add", ns)
+	runIP(t, "ip", "netns", "add", ns)
 	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
-	run(t, "ip", "-n", ns, "link", "add", "v0", "numrxqueues", "4", "numtxqueues", "4",
+	runIP(t, "ip", "-n", ns, "link", "add", "v0", "numrxqueues", "4", "numtxqueues", "4",
 		"type", "veth", "peer", "name", "v1", "numrxqueues", "4", "numtxqueues", "4")
 
 	holder := exec.Command("ip", "netns", "exec", ns, "sleep", "600")
@@ -76,7 +76,7 @@ func TestNICsNetnsIntegration(t *testing.T) {
 	write("queues/tx-2/xps_cpus", "3")
 
 	fsys := os.DirFS(root)
-	s := newSnap()
+	s := emptySnapshot()
 	if err := collectorOn(fsys).collectNICs(s); err != nil {
 		t.Fatalf("collect nics: %v", err)
 	}
@@ -99,7 +99,7 @@ func TestNICsNetnsIntegration(t *testing.T) {
 			{Index: 3, XPSCPUs: cpumask.Set{}, HasXPS: true},
 		},
 	}
-	if d := cmp.Diff(want, got, cmpOpts...); d != "" {
+	if d := cmp.Diff(want, got, sysfsCmp...); d != "" {
 		t.Errorf("v0 (-want +got):\n%s", d)
 	}
 	if k := s.Config.NICs["lo"]; k == nil || k.Kind != "loopback" {
@@ -107,7 +107,7 @@ func TestNICsNetnsIntegration(t *testing.T) {
 	}
 
 	// Down: the kernel refuses carrier, speed and duplex (EINVAL).
-	s = newSnap()
+	s = emptySnapshot()
 	if err := collectorOn(fsys).collectLinks(s); err != nil {
 		t.Fatalf("collect links: %v", err)
 	}
@@ -116,12 +116,12 @@ func TestNICsNetnsIntegration(t *testing.T) {
 		t.Errorf("v0 down (-want +got):\n%s", d)
 	}
 	// Up: veth reports 10000 Mb/s full duplex.
-	run(t, "ip", "-n", ns, "link", "set", "v0", "up")
-	run(t, "ip", "-n", ns, "link", "set", "v1", "up")
+	runIP(t, "ip", "-n", ns, "link", "set", "v0", "up")
+	runIP(t, "ip", "-n", ns, "link", "set", "v1", "up")
 	// operstate follows the carrier asynchronously (linkwatch): wait for it.
 	var l *Link
 	for deadline = time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		s = newSnap()
+		s = emptySnapshot()
 		if err := collectorOn(fsys).collectLinks(s); err != nil {
 			t.Fatalf("collect links: %v", err)
 		}
@@ -137,7 +137,7 @@ func TestNICsNetnsIntegration(t *testing.T) {
 	}
 }
 
-func run(t *testing.T, name string, args ...string) {
+func runIP(t *testing.T, name string, args ...string) {
 	t.Helper()
 	out, err := exec.Command(name, args...).CombinedOutput()
 	if err != nil {

@@ -21,7 +21,7 @@ func TestCollectNICsLive(t *testing.T) {
 	if err != nil {
 		t.Skipf("no /sys/class/net here: %v", err)
 	}
-	s := newSnap()
+	s := emptySnapshot()
 	if err := collectorOn(os.DirFS("/")).collectNICs(s); err != nil {
 		t.Fatalf("collect: %v", err)
 	}
@@ -36,7 +36,7 @@ func TestCollectNICsLive(t *testing.T) {
 				t.Fatal("missing")
 			}
 			base := "/sys/class/net/" + name
-			if mtu := osInt(t, base+"/mtu"); n.MTU != mtu {
+			if mtu := readOSInt(t, base+"/mtu"); n.MTU != mtu {
 				t.Errorf("MTU %d, os reads %d", n.MTU, mtu)
 			}
 			checkLiveDevice(t, n, base)
@@ -86,7 +86,7 @@ func checkLiveDevice(t *testing.T, n *NIC, base string) {
 		t.Errorf("virtio device without the parent's PCI address")
 	}
 	if _, err := os.Stat(from + "/numa_node"); err == nil {
-		if want := osInt(t, from+"/numa_node"); n.NUMANode != want {
+		if want := readOSInt(t, from+"/numa_node"); n.NUMANode != want {
 			t.Errorf("numa_node %d, %s says %d", n.NUMANode, from, want)
 		}
 	}
@@ -145,7 +145,7 @@ func checkLiveQueues(t *testing.T, n *NIC, base string) {
 	}
 }
 
-func osInt(t *testing.T, p string) int {
+func readOSInt(t *testing.T, p string) int {
 	t.Helper()
 	b, err := os.ReadFile(p)
 	if err != nil {
@@ -165,7 +165,7 @@ func BenchmarkCollectNICsLive(b *testing.B) {
 	c := collectorOn(os.DirFS("/"))
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := c.collectNICs(newSnap()); err != nil {
+		if err := c.collectNICs(emptySnapshot()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -29,29 +29,29 @@ const (
 // three queues (rx-10 sorts after rx-1) and XPS on two.
 func ixgbeTree() fstest.MapFS {
 	return fstest.MapFS{
-		"sys/class/net/eth0.symlink":                txt("../../devices/pci0000:00/0000:00:02.0/0000:03:00.0/net/eth0\n"),
-		ixgbeNet + "/mtu":                           txt("9000\n"),
-		ixgbeNet + "/tx_queue_len":                  txt("1000\n"),
-		ixgbeNet + "/type":                          txt("1\n"),
-		ixgbeNet + "/flags":                         txt("0x1803\n"),
-		ixgbeNet + "/ifindex":                       txt("2\n"),
-		ixgbeNet + "/iflink":                        txt("2\n"),
-		ixgbeNet + "/uevent":                        txt("INTERFACE=eth0\nIFINDEX=2\n"),
-		ixgbeNet + "/device.symlink":                txt("../../../0000:03:00.0\n"),
-		ixgbeNet + "/master.symlink":                txt("../../../../../virtual/net/bond0\n"),
-		ixgbeNet + "/queues/rx-0/rps_cpus":          txt("00000000,0000ff00\n"),
-		ixgbeNet + "/queues/rx-0/rps_flow_cnt":      txt("4096\n"),
-		ixgbeNet + "/queues/rx-1/rps_cpus":          txt("00000000,00000000\n"),
-		ixgbeNet + "/queues/rx-1/rps_flow_cnt":      txt("0\n"),
-		ixgbeNet + "/queues/rx-10/rps_cpus":         txt("ffffffff,ffffffff\n"),
-		ixgbeNet + "/queues/rx-10/rps_flow_cnt":     txt("256\n"),
-		ixgbeNet + "/queues/tx-1/xps_cpus":          txt("00000000,00000002\n"),
-		ixgbeNet + "/queues/tx-0/xps_cpus":          txt("00000000,00000001\n"),
-		ixgbeNet + "/queues/tx-0/byte_queue_limits": dir(),
-		ixgbeDir + "/driver.symlink":                txt("../../../../bus/pci/drivers/ixgbe\n"),
-		ixgbeDir + "/numa_node":                     txt("1\n"),
-		ixgbeDir + "/local_cpulist":                 txt("8-15,24-31\n"),
-		ixgbeDir + "/local_cpus":                    txt("00000000,ff00ff00\n"),
+		"sys/class/net/eth0.symlink":                sysfile("../../devices/pci0000:00/0000:00:02.0/0000:03:00.0/net/eth0\n"),
+		ixgbeNet + "/mtu":                           sysfile("9000\n"),
+		ixgbeNet + "/tx_queue_len":                  sysfile("1000\n"),
+		ixgbeNet + "/type":                          sysfile("1\n"),
+		ixgbeNet + "/flags":                         sysfile("0x1803\n"),
+		ixgbeNet + "/ifindex":                       sysfile("2\n"),
+		ixgbeNet + "/iflink":                        sysfile("2\n"),
+		ixgbeNet + "/uevent":                        sysfile("INTERFACE=eth0\nIFINDEX=2\n"),
+		ixgbeNet + "/device.symlink":                sysfile("../../../0000:03:00.0\n"),
+		ixgbeNet + "/master.symlink":                sysfile("../../../../../virtual/net/bond0\n"),
+		ixgbeNet + "/queues/rx-0/rps_cpus":          sysfile("00000000,0000ff00\n"),
+		ixgbeNet + "/queues/rx-0/rps_flow_cnt":      sysfile("4096\n"),
+		ixgbeNet + "/queues/rx-1/rps_cpus":          sysfile("00000000,00000000\n"),
+		ixgbeNet + "/queues/rx-1/rps_flow_cnt":      sysfile("0\n"),
+		ixgbeNet + "/queues/rx-10/rps_cpus":         sysfile("ffffffff,ffffffff\n"),
+		ixgbeNet + "/queues/rx-10/rps_flow_cnt":     sysfile("256\n"),
+		ixgbeNet + "/queues/tx-1/xps_cpus":          sysfile("00000000,00000002\n"),
+		ixgbeNet + "/queues/tx-0/xps_cpus":          sysfile("00000000,00000001\n"),
+		ixgbeNet + "/queues/tx-0/byte_queue_limits": sysdir(),
+		ixgbeDir + "/driver.symlink":                sysfile("../../../../bus/pci/drivers/ixgbe\n"),
+		ixgbeDir + "/numa_node":                     sysfile("1\n"),
+		ixgbeDir + "/local_cpulist":                 sysfile("8-15,24-31\n"),
+		ixgbeDir + "/local_cpus":                    sysfile("00000000,ff00ff00\n"),
 	}
 }
 
@@ -78,18 +78,18 @@ func ixgbeWant() *NIC {
 func virtioTree() faultFS {
 	return faultFS{
 		fsys: fstest.MapFS{
-			"sys/class/net/ens3.symlink":          txt("../../devices/pci0000:00/0000:00:03.0/virtio2/net/ens3\n"),
-			virtioNet + "/mtu":                    txt("1500\n"),
-			virtioNet + "/tx_queue_len":           txt("1000\n"),
-			virtioNet + "/type":                   txt("1\n"),
-			virtioNet + "/flags":                  txt("0x1003\n"),
-			virtioNet + "/uevent":                 txt("INTERFACE=ens3\nIFINDEX=2\n"),
-			virtioNet + "/device.symlink":         txt("../../../virtio2\n"),
-			virtioNet + "/queues/rx-0/rps_cpus":   txt("0\n"),
-			virtioNet + "/queues/tx-0/xps_cpus":   txt(""),
-			virtioPCI + "/virtio2/driver.symlink": txt("../../../../bus/virtio/drivers/virtio_net\n"),
-			virtioPCI + "/numa_node":              txt("0\n"),
-			virtioPCI + "/local_cpulist":          txt("0-3\n"),
+			"sys/class/net/ens3.symlink":          sysfile("../../devices/pci0000:00/0000:00:03.0/virtio2/net/ens3\n"),
+			virtioNet + "/mtu":                    sysfile("1500\n"),
+			virtioNet + "/tx_queue_len":           sysfile("1000\n"),
+			virtioNet + "/type":                   sysfile("1\n"),
+			virtioNet + "/flags":                  sysfile("0x1003\n"),
+			virtioNet + "/uevent":                 sysfile("INTERFACE=ens3\nIFINDEX=2\n"),
+			virtioNet + "/device.symlink":         sysfile("../../../virtio2\n"),
+			virtioNet + "/queues/rx-0/rps_cpus":   sysfile("0\n"),
+			virtioNet + "/queues/tx-0/xps_cpus":   sysfile(""),
+			virtioPCI + "/virtio2/driver.symlink": sysfile("../../../../bus/virtio/drivers/virtio_net\n"),
+			virtioPCI + "/numa_node":              sysfile("0\n"),
+			virtioPCI + "/local_cpulist":          sysfile("0-3\n"),
 		},
 		read: map[string]error{virtioNet + "/queues/tx-0/xps_cpus": syscall.ENOENT},
 	}
@@ -104,12 +104,12 @@ func virtioWant() *NIC {
 	}
 }
 
-// virtual builds a sys/devices/virtual/net/<name> device with the given
+// addVirtualDev builds a sys/devices/virtual/net/<name> device with the given
 // files and its sys/class/net link.
-func virtual(m fstest.MapFS, name string, files map[string]string) {
-	m["sys/class/net/"+name+".symlink"] = txt("../../devices/virtual/net/" + name + "\n")
+func addVirtualDev(m fstest.MapFS, name string, files map[string]string) {
+	m["sys/class/net/"+name+".symlink"] = sysfile("../../devices/virtual/net/" + name + "\n")
 	for k, v := range files {
-		m[vnet+name+"/"+k] = txt(v)
+		m[vnet+name+"/"+k] = sysfile(v)
 	}
 }
 
@@ -120,16 +120,16 @@ func virtualTree() fstest.MapFS {
 		maps.Copy(f, extra)
 		return f
 	}
-	virtual(m, "lo", map[string]string{"mtu": "65536\n", "tx_queue_len": "1000\n", "type": "772\n", "flags": "0x9\n", "uevent": "INTERFACE=lo\n"})
-	virtual(m, "veth0", common(map[string]string{"ifindex": "5\n", "iflink": "6\n", "uevent": "INTERFACE=veth0\nIFINDEX=5\n"}))
-	virtual(m, "br0", common(map[string]string{"uevent": "DEVTYPE=bridge\nINTERFACE=br0\n", "bridge/stp_state": "0\n"}))
-	virtual(m, "bond0", common(map[string]string{"uevent": "DEVTYPE=bond\nINTERFACE=bond0\n", "bonding/mode": "802.3ad 4\n"}))
-	virtual(m, "eth0.100", common(map[string]string{"uevent": "DEVTYPE=vlan\nINTERFACE=eth0.100\n", "lower_eth0.symlink": "../eth0\n"}))
-	virtual(m, "old.200", common(map[string]string{"uevent": "INTERFACE=old.200\n"}))
-	m["proc/net/vlan/old.200"] = txt("old.200  VID: 200\n")
-	virtual(m, "tap0", common(map[string]string{"uevent": "INTERFACE=tap0\n", "tun_flags": "0x1002\n"}))
-	virtual(m, "mv0", common(map[string]string{"ifindex": "8\n", "iflink": "3\n", "uevent": "INTERFACE=mv0\n", "lower_veth0.symlink": "../veth0\n"}))
-	virtual(m, "dummy0", common(map[string]string{"ifindex": "9\n", "iflink": "9\n", "uevent": "INTERFACE=dummy0\n"}))
+	addVirtualDev(m, "lo", map[string]string{"mtu": "65536\n", "tx_queue_len": "1000\n", "type": "772\n", "flags": "0x9\n", "uevent": "INTERFACE=lo\n"})
+	addVirtualDev(m, "veth0", common(map[string]string{"ifindex": "5\n", "iflink": "6\n", "uevent": "INTERFACE=veth0\nIFINDEX=5\n"}))
+	addVirtualDev(m, "br0", common(map[string]string{"uevent": "DEVTYPE=bridge\nINTERFACE=br0\n", "bridge/stp_state": "0\n"}))
+	addVirtualDev(m, "bond0", common(map[string]string{"uevent": "DEVTYPE=bond\nINTERFACE=bond0\n", "bonding/mode": "802.3ad 4\n"}))
+	addVirtualDev(m, "eth0.100", common(map[string]string{"uevent": "DEVTYPE=vlan\nINTERFACE=eth0.100\n", "lower_eth0.symlink": "../eth0\n"}))
+	addVirtualDev(m, "old.200", common(map[string]string{"uevent": "INTERFACE=old.200\n"}))
+	m["proc/net/vlan/old.200"] = sysfile("old.200  VID: 200\n")
+	addVirtualDev(m, "tap0", common(map[string]string{"uevent": "INTERFACE=tap0\n", "tun_flags": "0x1002\n"}))
+	addVirtualDev(m, "mv0", common(map[string]string{"ifindex": "8\n", "iflink": "3\n", "uevent": "INTERFACE=mv0\n", "lower_veth0.symlink": "../veth0\n"}))
+	addVirtualDev(m, "dummy0", common(map[string]string{"ifindex": "9\n", "iflink": "9\n", "uevent": "INTERFACE=dummy0\n"}))
 	return m
 }
 
@@ -175,7 +175,7 @@ func TestCollectNICs(t *testing.T) {
 			fsys: func() fs.FS {
 				f := virtioTree()
 				m := f.fsys.(fstest.MapFS)
-				m[virtioPCI+"/virtio2/numa_node"] = txt("-1\n")
+				m[virtioPCI+"/virtio2/numa_node"] = sysfile("-1\n")
 				return f
 			}(),
 			want: map[string]*NIC{"ens3": func() *NIC { n := virtioWant(); n.NUMANode = -1; return n }()},
@@ -200,11 +200,11 @@ func TestCollectNICs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newSnap()
+			s := emptySnapshot()
 			if err := collectorOn(tt.fsys).collectNICs(s); err != nil {
 				t.Fatalf("collect: %v", err)
 			}
-			if d := cmp.Diff(tt.want, s.Config.NICs, cmpOpts...); d != "" {
+			if d := cmp.Diff(tt.want, s.Config.NICs, sysfsCmp...); d != "" {
 				t.Errorf("nics (-want +got):\n%s", d)
 			}
 		})
@@ -268,14 +268,14 @@ func TestCollectNICsBad(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			m := ixgbeTree()
 			for k, v := range tt.edit {
-				m[k] = txt(v)
+				m[k] = sysfile(v)
 			}
-			s := newSnap()
+			s := emptySnapshot()
 			err := collectorOn(m).collectNICs(s)
 			wantParseError(t, err, tt.errPath, tt.line)
 			want := ixgbeWant()
 			tt.want(want)
-			if d := cmp.Diff(map[string]*NIC{"eth0": want}, s.Config.NICs, cmpOpts...); d != "" {
+			if d := cmp.Diff(map[string]*NIC{"eth0": want}, s.Config.NICs, sysfsCmp...); d != "" {
 				t.Errorf("nics (-want +got):\n%s", d)
 			}
 		})
@@ -286,12 +286,12 @@ func TestCollectNICsBad(t *testing.T) {
 // (ELOOP reported), with the interface's own values kept.
 func TestCollectNICsLinkLoop(t *testing.T) {
 	m := fstest.MapFS{
-		"sys/class/net/eth0.symlink":                                  txt("../../devices/pci0000:00/0000:00:05.0/net/eth0\n"),
-		"sys/devices/pci0000:00/0000:00:05.0/net/eth0/mtu":            txt("1500\n"),
-		"sys/devices/pci0000:00/0000:00:05.0/net/eth0/device.symlink": txt("device\n"),
+		"sys/class/net/eth0.symlink":                                  sysfile("../../devices/pci0000:00/0000:00:05.0/net/eth0\n"),
+		"sys/devices/pci0000:00/0000:00:05.0/net/eth0/mtu":            sysfile("1500\n"),
+		"sys/devices/pci0000:00/0000:00:05.0/net/eth0/device.symlink": sysfile("device\n"),
 	}
 	done := make(chan error, 1)
-	s := newSnap()
+	s := emptySnapshot()
 	go func() { done <- collectorOn(m).collectNICs(s) }()
 	var err error
 	select {
@@ -309,8 +309,8 @@ func TestCollectNICsLinkLoop(t *testing.T) {
 }
 
 func TestCollectNICsUnavailable(t *testing.T) {
-	s := newSnap()
-	err := collectorOn(fstest.MapFS{"proc/uptime": txt("1 1\n")}).collectNICs(s)
+	s := emptySnapshot()
+	err := collectorOn(fstest.MapFS{"proc/uptime": sysfile("1 1\n")}).collectNICs(s)
 	if !IsUnavailable(err) || s.Config.NICs != nil {
 		t.Fatalf("err = %v, nics = %v; want unavailable and nil", err, s.Config.NICs)
 	}
@@ -320,7 +320,7 @@ func TestCollectNICsUnavailable(t *testing.T) {
 // through a sys/class/net link: NUMA node 1, CPUs 64-127, driver from the
 // device's uevent (the fixture has no driver link). No queues directory.
 func TestCollectNICsIce(t *testing.T) {
-	s := newSnap()
+	s := emptySnapshot()
 	if err := collectorOn(iceTree(t)).collectNICs(s); err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +328,7 @@ func TestCollectNICsIce(t *testing.T) {
 		Name: "enp162s0f0np0", Kind: "physical", Driver: "ice", Device: "0000:a2:00.0", Bus: "0000:a2:00.0",
 		MTU: 1500, TxQueueLen: 1000, NUMANode: 1, LocalCPUs: cpumask.Range(64, 127), HasLocal: true,
 	}}
-	if d := cmp.Diff(want, s.Config.NICs, cmpOpts...); d != "" {
+	if d := cmp.Diff(want, s.Config.NICs, sysfsCmp...); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
@@ -356,11 +356,11 @@ func TestCollectNICsSparseFixtures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {
-			s := newSnap()
+			s := emptySnapshot()
 			if err := collectorOn(loadTree(t, tt.fixture)).collectNICs(s); err != nil {
 				t.Fatal(err)
 			}
-			if d := cmp.Diff(tt.want, s.Config.NICs, cmpOpts...); d != "" {
+			if d := cmp.Diff(tt.want, s.Config.NICs, sysfsCmp...); d != "" {
 				t.Errorf("(-want +got):\n%s", d)
 			}
 		})

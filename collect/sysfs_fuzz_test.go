@@ -66,12 +66,12 @@ func FuzzQueues(f *testing.F) {
 	f.Fuzz(func(t *testing.T, rps, flow, xps, extra string) {
 		const d = "sys/class/net/eth0"
 		m := fstest.MapFS{
-			d + "/queues/rx-0/rps_cpus":     txt(rps),
-			d + "/queues/rx-0/rps_flow_cnt": txt(flow),
-			d + "/queues/tx-0/xps_cpus":     txt(xps),
+			d + "/queues/rx-0/rps_cpus":     sysfile(rps),
+			d + "/queues/rx-0/rps_flow_cnt": sysfile(flow),
+			d + "/queues/tx-0/xps_cpus":     sysfile(xps),
 		}
 		if extra != "" && !strings.Contains(extra, "/") && fs.ValidPath(extra) {
-			m[d+"/queues/"+extra+"/rps_cpus"] = txt(rps)
+			m[d+"/queues/"+extra+"/rps_cpus"] = sysfile(rps)
 		}
 		rx, tx, err := collectorOn(m).readQueues(d)
 		if err != nil {
@@ -92,10 +92,10 @@ func FuzzQueues(f *testing.F) {
 			if q.RPSFlowCnt < -1 {
 				t.Fatalf("flow count %d", q.RPSFlowCnt)
 			}
-			roundTrip(t, q.RPSCPUs, q.HasRPS)
+			maskRoundTrip(t, q.RPSCPUs, q.HasRPS)
 		}
 		for _, q := range tx {
-			roundTrip(t, q.XPSCPUs, q.HasXPS)
+			maskRoundTrip(t, q.XPSCPUs, q.HasXPS)
 		}
 		if err == nil && !(rx[0].HasRPS && tx[0].HasXPS) {
 			t.Fatalf("no error, but a mask was not read: %+v %+v", rx[0], tx[0])
@@ -104,7 +104,7 @@ func FuzzQueues(f *testing.F) {
 }
 
 // roundTrip checks that an accepted mask prints and parses back to itself.
-func roundTrip(t *testing.T, set cpumask.Set, has bool) {
+func maskRoundTrip(t *testing.T, set cpumask.Set, has bool) {
 	t.Helper()
 	if !has {
 		if !set.IsEmpty() {
@@ -130,10 +130,10 @@ func FuzzIRQAffinity(f *testing.F) {
 	f.Add(" 1 ,2", "1\n")
 	f.Fuzz(func(t *testing.T, list, eff string) {
 		m := fstest.MapFS{
-			"proc/irq/5/smp_affinity_list":       txt(list),
-			"proc/irq/5/effective_affinity_list": txt(eff),
+			"proc/irq/5/smp_affinity_list":       sysfile(list),
+			"proc/irq/5/effective_affinity_list": sysfile(eff),
 		}
-		s := newSnap()
+		s := emptySnapshot()
 		err := collectorOn(m).collectIRQAffinity(s)
 		if err != nil {
 			var pe *ParseError

@@ -13,15 +13,15 @@ import (
 
 func TestNetDevs(t *testing.T) {
 	m := fstest.MapFS{
-		"sys/class/net/eth0/mtu":             txt("1500\n"),
-		"sys/class/net/eth1/mtu":             txt("1500\n"),
-		"sys/class/net/eth1.symlink":         txt("../../devices/virtual/net/elsewhere\n"), // the directory wins
-		"sys/class/net/ice0.symlink":         txt("../../devices/pci0000:a2/0000:a2:00.0/net/ice0\n"),
-		"sys/class/net/abs0.symlink":         txt("/sys/devices/virtual/net/abs0\n"),
-		"sys/class/net/out.symlink":          txt("../../../../../etc\n"), // leaves the root: dropped
-		"sys/class/net/bonding_masters":      txt("bond0\n"),
-		"sys/class/net/bonding_masters.save": txt("x\n"),
-		"sys/class/net/_void":                txt(""),
+		"sys/class/net/eth0/mtu":             sysfile("1500\n"),
+		"sys/class/net/eth1/mtu":             sysfile("1500\n"),
+		"sys/class/net/eth1.symlink":         sysfile("../../devices/virtual/net/elsewhere\n"), // the directory wins
+		"sys/class/net/ice0.symlink":         sysfile("../../devices/pci0000:a2/0000:a2:00.0/net/ice0\n"),
+		"sys/class/net/abs0.symlink":         sysfile("/sys/devices/virtual/net/abs0\n"),
+		"sys/class/net/out.symlink":          sysfile("../../../../../etc\n"), // leaves the root: dropped
+		"sys/class/net/bonding_masters":      sysfile("bond0\n"),
+		"sys/class/net/bonding_masters.save": sysfile("x\n"),
+		"sys/class/net/_void":                sysfile(""),
 	}
 	got, err := collectorOn(m).r.netDevs()
 	if err != nil {
@@ -40,18 +40,18 @@ func TestNetDevs(t *testing.T) {
 
 func TestFollow(t *testing.T) {
 	m := fstest.MapFS{
-		"sys/devices/pci0000:00/0000:00:03.0/numa_node":                       txt("0\n"),
-		"sys/devices/pci0000:00/0000:00:03.0/virtio2/net/eth0/mtu":            txt("1500\n"),
-		"sys/class/net/eth0.symlink":                                          txt("../../devices/pci0000:00/0000:00:03.0/virtio2/net/eth0"),
-		"sys/devices/pci0000:00/0000:00:03.0/virtio2/net/eth0/device.symlink": txt("../../../virtio2"),
+		"sys/devices/pci0000:00/0000:00:03.0/numa_node":                       sysfile("0\n"),
+		"sys/devices/pci0000:00/0000:00:03.0/virtio2/net/eth0/mtu":            sysfile("1500\n"),
+		"sys/class/net/eth0.symlink":                                          sysfile("../../devices/pci0000:00/0000:00:03.0/virtio2/net/eth0"),
+		"sys/devices/pci0000:00/0000:00:03.0/virtio2/net/eth0/device.symlink": sysfile("../../../virtio2"),
 		// a chain of two links
-		"sys/class/net/alias.symlink": txt("eth0"),
+		"sys/class/net/alias.symlink": sysfile("eth0"),
 		// loops: itself, and a pair
-		"sys/class/net/self.symlink": txt("self"),
-		"sys/class/net/ping.symlink": txt("pong"),
-		"sys/class/net/pong.symlink": txt("./ping"),
+		"sys/class/net/self.symlink": sysfile("self"),
+		"sys/class/net/ping.symlink": sysfile("pong"),
+		"sys/class/net/pong.symlink": sysfile("./ping"),
 		// out of the root
-		"sys/class/net/up.symlink": txt("../../../../up"),
+		"sys/class/net/up.symlink": sysfile("../../../../up"),
 	}
 	tests := []struct {
 		in   string
@@ -96,10 +96,10 @@ func TestFollow(t *testing.T) {
 
 func TestReadVia(t *testing.T) {
 	m := fstest.MapFS{
-		"sys/class/net/eth0.symlink":                txt("../../devices/virtual/net/eth0"),
-		"sys/devices/virtual/net/eth0/mtu":          txt("9000\n"),
-		"sys/class/net/loop.symlink":                txt("loop"),
-		"sys/devices/virtual/net/eth0/tx_queue_len": txt("1000\n"),
+		"sys/class/net/eth0.symlink":                sysfile("../../devices/virtual/net/eth0"),
+		"sys/devices/virtual/net/eth0/mtu":          sysfile("9000\n"),
+		"sys/class/net/loop.symlink":                sysfile("loop"),
+		"sys/devices/virtual/net/eth0/tx_queue_len": sysfile("1000\n"),
 	}
 	r := collectorOn(m).r
 	if v, err := r.readStringVia("sys/class/net/eth0/mtu"); err != nil || v != "9000" {

@@ -54,10 +54,10 @@ func (r *recorderFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.out[name] = dir()
+	r.out[name] = sysdir()
 	for _, e := range ents {
 		if e.IsDir() {
-			r.out[path.Join(name, e.Name())] = dir()
+			r.out[path.Join(name, e.Name())] = sysdir()
 		}
 	}
 	return ents, nil
@@ -66,7 +66,7 @@ func (r *recorderFS) ReadDir(name string) ([]fs.DirEntry, error) {
 func (r *recorderFS) ReadLink(name string) (string, error) {
 	t, err := fs.ReadLink(r.fsys, name)
 	if err == nil {
-		r.out[name+symlinkSuffix] = txt(t)
+		r.out[name+symlinkSuffix] = sysfile(t)
 	}
 	return t, err
 }
@@ -80,9 +80,9 @@ func TestSysfsReplay(t *testing.T) {
 	if _, err := os.Stat("/sys/class/net"); err == nil {
 		sources["this host"] = os.DirFS("/")
 	}
-	run := func(fsys fs.FS) *Snapshot {
+	collectAll := func(fsys fs.FS) *Snapshot {
 		c := collectorOn(fsys)
-		s := newSnap()
+		s := emptySnapshot()
 		for _, f := range []func(*Snapshot) error{c.collectLinks, c.collectNICs, c.collectIRQAffinity, c.collectTopology, c.collectBonding} {
 			_ = f(s)
 		}
@@ -91,9 +91,9 @@ func TestSysfsReplay(t *testing.T) {
 	for name, fsys := range sources {
 		t.Run(name, func(t *testing.T) {
 			rec := &recorderFS{fsys: fsys, out: fstest.MapFS{}}
-			live := run(rec)
-			replay := run(rec.out)
-			if d := cmp.Diff(live, replay, cmpOpts...); d != "" {
+			live := collectAll(rec)
+			replay := collectAll(rec.out)
+			if d := cmp.Diff(live, replay, sysfsCmp...); d != "" {
 				t.Errorf("replay differs (-live +replay):\n%s", d)
 			}
 			if len(live.Config.NICs) == 0 {

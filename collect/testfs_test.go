@@ -20,11 +20,11 @@ import (
 // loaded from testdata, and a Source that fails chosen files the way the
 // kernel does.
 
-// txt is a MapFS file with the given content.
-func txt(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s)} }
+// sysfile is a MapFS file with the given content.
+func sysfile(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s)} }
 
-// dir is an explicit (possibly empty) MapFS directory.
-func dir() *fstest.MapFile { return &fstest.MapFile{Mode: fs.ModeDir | 0o555} }
+// sysdir is an explicit (possibly empty) MapFS directory.
+func sysdir() *fstest.MapFile { return &fstest.MapFile{Mode: fs.ModeDir | 0o555} }
 
 // loadTree reads testdata/realworld/<name> into a MapFS. Path elements are
 // unescaped ("%3A" -> ":", see testdata/realworld/PROVENANCE.md).
@@ -109,15 +109,17 @@ func collectorOn(fsys fs.FS) *Collector {
 	return c
 }
 
-// newSnap is an empty Snapshot with a Config, as Collect makes one.
-func newSnap() *Snapshot { return &Snapshot{Config: &Config{Status: map[string]CollectorStatus{}}} }
+// emptySnapshot is an empty Snapshot with a Config, as Collect makes one.
+func emptySnapshot() *Snapshot {
+	return &Snapshot{Config: &Config{Status: map[string]CollectorStatus{}}}
+}
 
-// setCmp compares cpumask.Sets by their members.
-var setCmp = cmp.Comparer(func(a, b cpumask.Set) bool { return a.Equal(b) })
+// cpuSetCmp compares cpumask.Sets by their members.
+var cpuSetCmp = cmp.Comparer(func(a, b cpumask.Set) bool { return a.Equal(b) })
 
-// cmpOpts are the options every collector test compares with. nil and empty
+// sysfsCmp are the options every collector test compares with. nil and empty
 // are not equated: an absent map or list is different from an empty one.
-var cmpOpts = []cmp.Option{setCmp}
+var sysfsCmp = []cmp.Option{cpuSetCmp}
 
 // wantParseError checks that err is a *ParseError for path (and line, when
 // line >= 0).

@@ -17,20 +17,20 @@ import (
 // topology directory, as the kernel removes it).
 func twoSockets() fstest.MapFS {
 	m := fstest.MapFS{
-		"sys/devices/system/cpu/online":         txt("0-6\n"),
-		"sys/devices/system/cpu/possible":       txt("0-7\n"),
-		"sys/devices/system/cpu/cpufreq/boost":  txt("1\n"),
-		"sys/devices/system/cpu/cpu7/online":    txt("0\n"),
-		"sys/devices/system/node/online":        txt("0-1\n"),
-		"sys/devices/system/node/has_cpu":       txt("0-1\n"),
-		"sys/devices/system/node/node0/cpulist": txt("0-1,4-5\n"),
-		"sys/devices/system/node/node1/cpulist": txt("2-3,6\n"),
+		"sys/devices/system/cpu/online":         sysfile("0-6\n"),
+		"sys/devices/system/cpu/possible":       sysfile("0-7\n"),
+		"sys/devices/system/cpu/cpufreq/boost":  sysfile("1\n"),
+		"sys/devices/system/cpu/cpu7/online":    sysfile("0\n"),
+		"sys/devices/system/node/online":        sysfile("0-1\n"),
+		"sys/devices/system/node/has_cpu":       sysfile("0-1\n"),
+		"sys/devices/system/node/node0/cpulist": sysfile("0-1,4-5\n"),
+		"sys/devices/system/node/node1/cpulist": sysfile("2-3,6\n"),
 	}
 	for cpu := range 7 {
 		d := "sys/devices/system/cpu/cpu" + strconv.Itoa(cpu) + "/topology/"
 		sib := cpu % 4
-		m[d+"thread_siblings_list"] = txt(cpumask.Of(sib, sib+4).List() + "\n")
-		m[d+"physical_package_id"] = txt(strconv.Itoa(sib/2) + "\n")
+		m[d+"thread_siblings_list"] = sysfile(cpumask.Of(sib, sib+4).List() + "\n")
+		m[d+"physical_package_id"] = sysfile(strconv.Itoa(sib/2) + "\n")
 	}
 	return m
 }
@@ -63,11 +63,11 @@ func TestCollectTopology(t *testing.T) {
 		{
 			name: "old kernel: hex thread_siblings",
 			fsys: fstest.MapFS{
-				"sys/devices/system/cpu/online":                            txt("0-1\n"),
-				"sys/devices/system/cpu/cpu0/topology/thread_siblings":     txt("00000003\n"),
-				"sys/devices/system/cpu/cpu1/topology/thread_siblings":     txt("00000003\n"),
-				"sys/devices/system/cpu/cpu1/topology/core_siblings":       txt("00000003\n"),
-				"sys/devices/system/cpu/cpu0/topology/physical_package_id": txt("0\n"),
+				"sys/devices/system/cpu/online":                            sysfile("0-1\n"),
+				"sys/devices/system/cpu/cpu0/topology/thread_siblings":     sysfile("00000003\n"),
+				"sys/devices/system/cpu/cpu1/topology/thread_siblings":     sysfile("00000003\n"),
+				"sys/devices/system/cpu/cpu1/topology/core_siblings":       sysfile("00000003\n"),
+				"sys/devices/system/cpu/cpu0/topology/physical_package_id": sysfile("0\n"),
 			},
 			want: &Topology{
 				Online:   cpumask.Range(0, 1),
@@ -78,14 +78,14 @@ func TestCollectTopology(t *testing.T) {
 		{
 			// VMs and some ARM boards print -1 for the package.
 			name: "package -1 kept",
-			fsys: fstest.MapFS{"sys/devices/system/cpu/cpu0/topology/physical_package_id": txt("-1\n")},
+			fsys: fstest.MapFS{"sys/devices/system/cpu/cpu0/topology/physical_package_id": sysfile("-1\n")},
 			want: &Topology{Packages: map[int]int{0: -1}},
 		},
 		{
 			name: "bad node cpulist: that node left out, reported",
 			fsys: func() fs.FS {
 				m := twoSockets()
-				m["sys/devices/system/node/node1/cpulist"] = txt("2-\n")
+				m["sys/devices/system/node/node1/cpulist"] = sysfile("2-\n")
 				return m
 			}(),
 			want: func() *Topology {
@@ -99,7 +99,7 @@ func TestCollectTopology(t *testing.T) {
 			name: "bad package id",
 			fsys: func() fs.FS {
 				m := twoSockets()
-				m["sys/devices/system/cpu/cpu3/topology/physical_package_id"] = txt("zero\n")
+				m["sys/devices/system/cpu/cpu3/topology/physical_package_id"] = sysfile("zero\n")
 				return m
 			}(),
 			want: func() *Topology {
@@ -113,7 +113,7 @@ func TestCollectTopology(t *testing.T) {
 			name: "bad online list: empty, reported",
 			fsys: func() fs.FS {
 				m := twoSockets()
-				m["sys/devices/system/cpu/online"] = txt("0-6,\n")
+				m["sys/devices/system/cpu/online"] = sysfile("0-6,\n")
 				return m
 			}(),
 			want: func() *Topology {
@@ -125,7 +125,7 @@ func TestCollectTopology(t *testing.T) {
 		},
 		{
 			name: "4096 CPUs online",
-			fsys: fstest.MapFS{"sys/devices/system/cpu/online": txt("0-4095\n"), "sys/devices/system/node/node0/cpulist": txt("0-4095\n")},
+			fsys: fstest.MapFS{"sys/devices/system/cpu/online": sysfile("0-4095\n"), "sys/devices/system/node/node0/cpulist": sysfile("0-4095\n")},
 			want: &Topology{Online: cpumask.Range(0, 4095), Nodes: map[int]cpumask.Set{0: cpumask.Range(0, 4095)}},
 		},
 		{
@@ -139,11 +139,11 @@ func TestCollectTopology(t *testing.T) {
 				return w
 			}(),
 		},
-		{name: "no sysfs (container)", fsys: fstest.MapFS{"proc/uptime": txt("1 1\n")}, unavailable: true},
+		{name: "no sysfs (container)", fsys: fstest.MapFS{"proc/uptime": sysfile("1 1\n")}, unavailable: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newSnap()
+			s := emptySnapshot()
 			err := collectorOn(tt.fsys).collectTopology(s)
 			switch {
 			case tt.unavailable:
@@ -156,7 +156,7 @@ func TestCollectTopology(t *testing.T) {
 			case err != nil:
 				t.Fatalf("err = %v", err)
 			}
-			if d := cmp.Diff(tt.want, s.Config.Topology, cmpOpts...); d != "" {
+			if d := cmp.Diff(tt.want, s.Config.Topology, sysfsCmp...); d != "" {
 				t.Errorf("topology (-want +got):\n%s", d)
 			}
 		})
@@ -184,11 +184,11 @@ func TestCollectTopologyRealworld(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {
-			s := newSnap()
+			s := emptySnapshot()
 			if err := collectorOn(loadTree(t, tt.fixture)).collectTopology(s); err != nil {
 				t.Fatal(err)
 			}
-			if d := cmp.Diff(tt.want, s.Config.Topology, cmpOpts...); d != "" {
+			if d := cmp.Diff(tt.want, s.Config.Topology, sysfsCmp...); d != "" {
 				t.Errorf("(-want +got):\n%s", d)
 			}
 		})
@@ -199,15 +199,15 @@ func TestCollectTopologyRealworld(t *testing.T) {
 // kept as NAME.symlink files.
 func TestCollectTopologyNodeLinks(t *testing.T) {
 	m := fstest.MapFS{
-		"sys/devices/system/cpu/cpu0/node0.symlink": txt("../../node/node0\n"),
-		"sys/devices/system/cpu/cpu1/node1.symlink": txt("../../node/node1\n"),
+		"sys/devices/system/cpu/cpu0/node0.symlink": sysfile("../../node/node0\n"),
+		"sys/devices/system/cpu/cpu1/node1.symlink": sysfile("../../node/node1\n"),
 	}
-	s := newSnap()
+	s := emptySnapshot()
 	if err := collectorOn(m).collectTopology(s); err != nil {
 		t.Fatal(err)
 	}
 	want := &Topology{Nodes: map[int]cpumask.Set{0: cpumask.Of(0), 1: cpumask.Of(1)}}
-	if d := cmp.Diff(want, s.Config.Topology, cmpOpts...); d != "" {
+	if d := cmp.Diff(want, s.Config.Topology, sysfsCmp...); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
@@ -234,7 +234,7 @@ func TestCollectTopologyLive(t *testing.T) {
 	if err != nil {
 		t.Skipf("no cpu/online: %v", err)
 	}
-	s := newSnap()
+	s := emptySnapshot()
 	if err := collectorOn(os.DirFS("/")).collectTopology(s); err != nil {
 		t.Fatalf("collect: %v", err)
 	}

@@ -18,54 +18,54 @@ func TestCollectIRQBalance(t *testing.T) {
 	}{
 		{
 			name:    "running with banned CPUs",
-			fsys:    fstest.MapFS{irqbalanceFile: txt(`{"running":true,"pid":812,"banned_cpus":"00000003"}`)},
+			fsys:    fstest.MapFS{irqbalanceFile: sysfile(`{"running":true,"pid":812,"banned_cpus":"00000003"}`)},
 			want:    &IRQBalance{Running: true, PID: 812, Banned: "00000003"},
 			errLine: -1,
 		},
 		{
 			name:    "not running",
-			fsys:    fstest.MapFS{irqbalanceFile: txt("{\"running\": false}\n")},
+			fsys:    fstest.MapFS{irqbalanceFile: sysfile("{\"running\": false}\n")},
 			want:    &IRQBalance{},
 			errLine: -1,
 		},
 		{
 			name:    "fields added later are ignored",
-			fsys:    fstest.MapFS{irqbalanceFile: txt(`{"running":true,"pid":9,"oneshot":false}`)},
+			fsys:    fstest.MapFS{irqbalanceFile: sysfile(`{"running":true,"pid":9,"oneshot":false}`)},
 			want:    &IRQBalance{Running: true, PID: 9},
 			errLine: -1,
 		},
 		{name: "absent", fsys: fstest.MapFS{}, unavailable: true},
 		{
 			name:        "unreadable",
-			fsys:        faultFS{fsys: fstest.MapFS{irqbalanceFile: txt("{}")}, open: map[string]error{irqbalanceFile: fs.ErrPermission}},
+			fsys:        faultFS{fsys: fstest.MapFS{irqbalanceFile: sysfile("{}")}, open: map[string]error{irqbalanceFile: fs.ErrPermission}},
 			unavailable: true,
 		},
-		{name: "syntax error on line 3", fsys: fstest.MapFS{irqbalanceFile: txt("{\n\"running\": true,\n\"pid\": 81 2\n}")}, errLine: 3},
+		{name: "syntax error on line 3", fsys: fstest.MapFS{irqbalanceFile: sysfile("{\n\"running\": true,\n\"pid\": 81 2\n}")}, errLine: 3},
 		{
 			name:    "wrong type: reported, the rest kept",
-			fsys:    fstest.MapFS{irqbalanceFile: txt("{\"running\": \"yes\", \"pid\": 7}")},
+			fsys:    fstest.MapFS{irqbalanceFile: sysfile("{\"running\": \"yes\", \"pid\": 7}")},
 			want:    &IRQBalance{PID: 7},
 			errLine: 1,
 		},
-		{name: "empty file", fsys: fstest.MapFS{irqbalanceFile: txt("")}, errLine: 1},
-		{name: "null", fsys: fstest.MapFS{irqbalanceFile: txt("null")}, errLine: 1},
-		{name: "truncated", fsys: fstest.MapFS{irqbalanceFile: txt(`{"running":tr`)}, errLine: 1},
+		{name: "empty file", fsys: fstest.MapFS{irqbalanceFile: sysfile("")}, errLine: 1},
+		{name: "null", fsys: fstest.MapFS{irqbalanceFile: sysfile("null")}, errLine: 1},
+		{name: "truncated", fsys: fstest.MapFS{irqbalanceFile: sysfile(`{"running":tr`)}, errLine: 1},
 		{
 			name:    "negative pid: kept, reported",
-			fsys:    fstest.MapFS{irqbalanceFile: txt(`{"running":true,"pid":-4}`)},
+			fsys:    fstest.MapFS{irqbalanceFile: sysfile(`{"running":true,"pid":-4}`)},
 			want:    &IRQBalance{Running: true, PID: -4},
 			errLine: 0,
 		},
 		{
 			name:    "pid while not running: kept, reported",
-			fsys:    fstest.MapFS{irqbalanceFile: txt(`{"running":false,"pid":4}`)},
+			fsys:    fstest.MapFS{irqbalanceFile: sysfile(`{"running":false,"pid":4}`)},
 			want:    &IRQBalance{PID: 4},
 			errLine: 0,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newSnap()
+			s := emptySnapshot()
 			err := collectorOn(tt.fsys).collectIRQBalance(s)
 			switch {
 			case tt.unavailable:
@@ -125,9 +125,9 @@ func TestCollectAddrs(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			m := fstest.MapFS{}
 			if !tt.unavailable {
-				m[addrsFile] = txt(tt.text)
+				m[addrsFile] = sysfile(tt.text)
 			}
-			s := newSnap()
+			s := emptySnapshot()
 			err := collectorOn(m).collectAddrs(s)
 			switch {
 			case tt.unavailable:
