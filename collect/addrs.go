@@ -30,7 +30,7 @@ func (c *Collector) collectAddrs(s *Snapshot) error {
 			first = err
 		}
 	}
-	line := func(s string) int { return lineAt(b, int64(bytes.Index(b, []byte(strconv.Quote(s))))) }
+	line := func(s string) int { return jsonLine(b, int64(bytes.Index(b, []byte(strconv.Quote(s))))) }
 	addrs := make(map[string][]string, len(raw))
 	for _, ifname := range slices.Sorted(maps.Keys(raw)) {
 		var list []string

@@ -136,23 +136,23 @@ func mergeBond(p, s *Bond) *Bond {
 	}
 	out := *p
 	out.From = "proc+sysfs"
-	fillStr(&out.Mode, s.Mode)
-	fillStr(&out.ModeText, s.ModeText)
-	fillStr(&out.XmitHashPolicy, s.XmitHashPolicy)
-	fillStr(&out.MIIStatus, s.MIIStatus)
-	fillInt(&out.MIIPollMs, s.MIIPollMs)
-	fillInt(&out.UpDelayMs, s.UpDelayMs)
-	fillInt(&out.DownDelayMs, s.DownDelayMs)
-	fillInt(&out.ARPIntervalMs, s.ARPIntervalMs)
+	fillBondStr(&out.Mode, s.Mode)
+	fillBondStr(&out.ModeText, s.ModeText)
+	fillBondStr(&out.XmitHashPolicy, s.XmitHashPolicy)
+	fillBondStr(&out.MIIStatus, s.MIIStatus)
+	fillBondInt(&out.MIIPollMs, s.MIIPollMs)
+	fillBondInt(&out.UpDelayMs, s.UpDelayMs)
+	fillBondInt(&out.DownDelayMs, s.DownDelayMs)
+	fillBondInt(&out.ARPIntervalMs, s.ARPIntervalMs)
 	if out.ARPTargets == nil {
 		out.ARPTargets = s.ARPTargets
 	}
-	fillStr(&out.PrimarySlave, s.PrimarySlave)
-	fillStr(&out.PrimaryReselect, s.PrimaryReselect)
-	fillStr(&out.FailOverMAC, s.FailOverMAC)
-	fillStr(&out.CurrentActive, s.CurrentActive)
-	fillStr(&out.LACPRate, s.LACPRate)
-	fillStr(&out.ADSelect, s.ADSelect)
+	fillBondStr(&out.PrimarySlave, s.PrimarySlave)
+	fillBondStr(&out.PrimaryReselect, s.PrimaryReselect)
+	fillBondStr(&out.FailOverMAC, s.FailOverMAC)
+	fillBondStr(&out.CurrentActive, s.CurrentActive)
+	fillBondStr(&out.LACPRate, s.LACPRate)
+	fillBondStr(&out.ADSelect, s.ADSelect)
 	if out.ActiveAggregator == nil && !out.NoActiveAgg {
 		out.ActiveAggregator, out.NoActiveAgg = s.ActiveAggregator, s.NoActiveAgg
 	}
@@ -173,20 +173,20 @@ func mergeSlaves(p, s []BondSlave) []BondSlave {
 	for _, sl := range p {
 		seen[sl.Name] = true
 		if ss, ok := bySys[sl.Name]; ok {
-			fillStr(&sl.MIIStatus, ss.MIIStatus)
-			fillInt(&sl.Speed, ss.Speed)
-			fillStr(&sl.Duplex, ss.Duplex)
+			fillBondStr(&sl.MIIStatus, ss.MIIStatus)
+			fillBondInt(&sl.Speed, ss.Speed)
+			fillBondStr(&sl.Duplex, ss.Duplex)
 			if !sl.HasLinkFailures {
 				sl.LinkFailures, sl.HasLinkFailures = ss.LinkFailures, ss.HasLinkFailures
 			}
-			fillStr(&sl.PermHWAddr, ss.PermHWAddr)
-			fillInt(&sl.AggregatorID, ss.AggregatorID)
-			fillStr(&sl.PartnerMAC, ss.PartnerMAC)
-			fillInt(&sl.ActorPortState, ss.ActorPortState)
-			fillInt(&sl.PartnerPortState, ss.PartnerPortState)
-			fillStr(&sl.ActorChurn, ss.ActorChurn)
-			fillStr(&sl.PartnerChurn, ss.PartnerChurn)
-			fillStr(&sl.State, ss.State)
+			fillBondStr(&sl.PermHWAddr, ss.PermHWAddr)
+			fillBondInt(&sl.AggregatorID, ss.AggregatorID)
+			fillBondStr(&sl.PartnerMAC, ss.PartnerMAC)
+			fillBondInt(&sl.ActorPortState, ss.ActorPortState)
+			fillBondInt(&sl.PartnerPortState, ss.PartnerPortState)
+			fillBondStr(&sl.ActorChurn, ss.ActorChurn)
+			fillBondStr(&sl.PartnerChurn, ss.PartnerChurn)
+			fillBondStr(&sl.State, ss.State)
 		}
 		out = append(out, sl)
 	}
@@ -198,13 +198,13 @@ func mergeSlaves(p, s []BondSlave) []BondSlave {
 	return out
 }
 
-func fillStr(dst *string, v string) {
+func fillBondStr(dst *string, v string) {
 	if *dst == "" {
 		*dst = v
 	}
 }
 
-func fillInt(dst *int, v int) {
+func fillBondInt(dst *int, v int) {
 	if *dst == -1 {
 		*dst = v
 	}

@@ -96,7 +96,7 @@ func (c *Collector) readStats(dir string) (map[string]uint64, error) {
 		if err != nil {
 			continue
 		}
-		v, ok := parseUintBytes(bytes.TrimSpace(b))
+		v, ok := parseCounter(bytes.TrimSpace(b))
 		if !ok {
 			if first == nil {
 				first = parseErr(name, 1, "%q is not an unsigned integer", clip(string(bytes.TrimSpace(b))))
@@ -108,9 +108,9 @@ func (c *Collector) readStats(dir string) (map[string]uint64, error) {
 	return stats, first
 }
 
-// parseUintBytes parses a decimal uint64 without converting to a string
+// parseCounter parses a decimal uint64 without converting to a string
 // (this runs for every counter of every interface, every second).
-func parseUintBytes(b []byte) (uint64, bool) {
+func parseCounter(b []byte) (uint64, bool) {
 	if len(b) == 0 {
 		return 0, false
 	}

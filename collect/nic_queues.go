@@ -148,7 +148,7 @@ func (c *Collector) readIntAttr(name string) (v int64, ok bool, absent bool, err
 		if errors.Is(rerr, errLinkLoop) {
 			return 0, false, false, rerr
 		}
-		return 0, false, notExist(rerr), nil
+		return 0, false, missingFile(rerr), nil
 	}
 	v, perr := strconv.ParseInt(s, 10, 64)
 	if perr != nil {
@@ -157,6 +157,6 @@ func (c *Collector) readIntAttr(name string) (v int64, ok bool, absent bool, err
 	return v, true, false, nil
 }
 
-// notExist reports a missing file, the one case where a parent device is
+// missingFile reports a missing file, the one case where a parent device is
 // asked instead (a -1 or a permission error is the device's own answer).
-func notExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
+func missingFile(err error) bool { return errors.Is(err, fs.ErrNotExist) }

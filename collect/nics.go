@@ -228,7 +228,7 @@ func (c *Collector) readLocalCPUs(dir string) (set cpumask.Set, ok, absent bool,
 		if errors.Is(err, errLinkLoop) {
 			return set, false, false, err
 		}
-		return set, false, notExist(err), nil
+		return set, false, missingFile(err), nil
 	}
 	set, err = parseMaskText(name, v)
 	return set, err == nil, false, err

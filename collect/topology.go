@@ -50,7 +50,7 @@ func (c *Collector) collectTopology(s *Snapshot) error {
 	}
 
 	for _, e := range nodeEnts {
-		n, ok := numbered(e.Name(), "node")
+		n, ok := sysfsNumber(e.Name(), "node")
 		if !ok {
 			continue // has_cpu, online, possible, …
 		}
@@ -72,7 +72,7 @@ func (c *Collector) collectTopology(s *Snapshot) error {
 	needNodes := t.Nodes == nil
 
 	for _, e := range cpuEnts {
-		cpu, ok := numbered(e.Name(), "cpu")
+		cpu, ok := sysfsNumber(e.Name(), "cpu")
 		if !ok {
 			continue // cpufreq, cpuidle, online, possible, …
 		}
@@ -131,7 +131,7 @@ func (c *Collector) nodesFromCPUDir(t *Topology, cpu int, dir string) {
 		return
 	}
 	for n := range names {
-		node, ok := numbered(n, "node")
+		node, ok := sysfsNumber(n, "node")
 		if !ok {
 			continue
 		}
@@ -142,8 +142,8 @@ func (c *Collector) nodesFromCPUDir(t *Topology, cpu int, dir string) {
 	}
 }
 
-// numbered parses names like "cpu12" or "node1".
-func numbered(name, prefix string) (int, bool) {
+// sysfsNumber parses names like "cpu12" or "node1".
+func sysfsNumber(name, prefix string) (int, bool) {
 	num, ok := strings.CutPrefix(name, prefix)
 	if !ok || num == "" || num[0] == '+' || num[0] == '-' {
 		return 0, false

@@ -166,7 +166,7 @@ func TestCollectTopology(t *testing.T) {
 // TestCollectTopologyRealworld: sysstat's root4 has no node/ directory but
 // cpuN/nodeX entries (empty files standing for the kernel's links) and one
 // CPU with a topology directory; the igb-em-16cpu host has a single NUMA
-// node numbered 1.
+// node sysfsNumber 1.
 func TestCollectTopologyRealworld(t *testing.T) {
 	tests := []struct {
 		fixture string
@@ -221,9 +221,9 @@ func TestNumbered(t *testing.T) {
 		{"cpu0", 0, true}, {"cpu127", 127, true}, {"cpu", 0, false}, {"cpufreq", 0, false},
 		{"cpu-1", 0, false}, {"cpu+1", 0, false}, {"cpu99999", 0, false}, {"node1", 0, false},
 	} {
-		n, ok := numbered(tt.in, "cpu")
+		n, ok := sysfsNumber(tt.in, "cpu")
 		if ok != tt.wantOK || (ok && n != tt.n) {
-			t.Errorf("numbered(%q) = %d, %v", tt.in, n, ok)
+			t.Errorf("sysfsNumber(%q) = %d, %v", tt.in, n, ok)
 		}
 	}
 }

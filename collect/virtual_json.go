@@ -25,17 +25,17 @@ func (c *Collector) decodeVirtualJSON(name string, v any) ([]byte, error) {
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &se):
-			return nil, parseErr(name, lineAt(b, se.Offset), "%v", err)
+			return nil, parseErr(name, jsonLine(b, se.Offset), "%v", err)
 		case errors.As(err, &te):
-			return b, parseErr(name, lineAt(b, te.Offset), "%v", err)
+			return b, parseErr(name, jsonLine(b, te.Offset), "%v", err)
 		}
 		return nil, parseErr(name, 0, "%v", err)
 	}
 	return b, nil
 }
 
-// lineAt is the 1-based line of byte offset off in b.
-func lineAt(b []byte, off int64) int {
+// jsonLine is the 1-based line of byte offset off in b.
+func jsonLine(b []byte, off int64) int {
 	if off > int64(len(b)) {
 		off = int64(len(b))
 	}
