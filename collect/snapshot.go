@@ -171,8 +171,8 @@ type NIC struct {
 	Driver     string // from device/driver link; "" for virtual devices
 	Device     string // base name of the device link: "0000:03:00.0", "virtio2"; "" for virtual devices
 	Bus        string // PCI address of the device or of its parent (virtio), when PCI
-	MTU        int
-	TxQueueLen int
+	MTU        int    // -1 when absent
+	TxQueueLen int    // -1 when absent
 	Master     string // bond or bridge this interface belongs to
 	NUMANode   int    // -1 when unknown or no NUMA
 	LocalCPUs  cpumask.Set
@@ -205,7 +205,7 @@ type IRQAffinity struct {
 
 // Topology is the CPU and NUMA layout.
 type Topology struct {
-	Online   cpumask.Set
+	Online   cpumask.Set         // empty when cpu/online is absent (a host always has one: empty means unknown)
 	Nodes    map[int]cpumask.Set // node -> its CPUs
 	Siblings map[int]cpumask.Set // cpu -> thread siblings (incl. itself)
 	Packages map[int]int         // cpu -> physical package id
@@ -264,13 +264,17 @@ type Bond struct {
 	ModeText         string // as printed
 	XmitHashPolicy   string
 	MIIStatus        string
-	MIIPollMs        int // 0: MII monitor off
-	UpDelayMs        int
-	DownDelayMs      int
-	ARPIntervalMs    int // 0: ARP monitor off
+	MIIPollMs        int // 0: MII monitor off; -1: not in the source
+	UpDelayMs        int // -1: not in the source
+	DownDelayMs      int // -1: not in the source
+	ARPIntervalMs    int // 0: ARP monitor off; -1: not in the source
 	ARPTargets       []string
 	PrimarySlave     string
+	PrimaryReselect  string // "always", "better", "failure"; "" when not shown (proc shows it only with a primary)
+	FailOverMAC      string // active-backup "(fail_over_mac active)": "active", "follow"; "" when not shown
 	CurrentActive    string
+	LACPRate         string      // 802.3ad: "slow", "fast"
+	ADSelect         string      // 802.3ad aggregator selection: "stable", "bandwidth", "count"
 	ActiveAggregator *Aggregator // 802.3ad only
 	NoActiveAgg      bool        // "bond X has no active aggregator"
 	Slaves           []BondSlave
@@ -299,6 +303,8 @@ type BondSlave struct {
 	PartnerMAC       string
 	ActorPortState   int    // -1 when absent
 	PartnerPortState int    // -1 when absent
+	ActorChurn       string // 802.3ad churn state: "none", "churned", "monitoring"; "" when absent
+	PartnerChurn     string
 	State            string // sysfs bonding_slave/state: "active", "backup"
 }
 
