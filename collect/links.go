@@ -96,7 +96,7 @@ func (c *Collector) readStats(dir string) (map[string]uint64, error) {
 		if err != nil {
 			continue
 		}
-		v, ok := parseCounter(bytes.TrimSpace(b))
+		v, ok := parseStatValue(bytes.TrimSpace(b))
 		if !ok {
 			if first == nil {
 				first = parseErr(name, 1, "%q is not an unsigned integer", clip(string(bytes.TrimSpace(b))))
@@ -108,9 +108,9 @@ func (c *Collector) readStats(dir string) (map[string]uint64, error) {
 	return stats, first
 }
 
-// parseCounter parses a decimal uint64 without converting to a string
+// parseStatValue parses a decimal uint64 without converting to a string
 // (this runs for every counter of every interface, every second).
-func parseCounter(b []byte) (uint64, bool) {
+func parseStatValue(b []byte) (uint64, bool) {
 	if len(b) == 0 {
 		return 0, false
 	}

@@ -186,9 +186,9 @@ func TestParseUintBytes(t *testing.T) {
 		{"18446744073709551616", 0, false}, {"99999999999999999999", 0, false},
 		{"", 0, false}, {"-1", 0, false}, {"1 2", 0, false}, {"0x10", 0, false},
 	} {
-		got, ok := parseCounter([]byte(tt.in))
+		got, ok := parseStatValue([]byte(tt.in))
 		if got != tt.want || ok != tt.ok {
-			t.Errorf("parseCounter(%q) = %d, %v", tt.in, got, ok)
+			t.Errorf("parseStatValue(%q) = %d, %v", tt.in, got, ok)
 		}
 	}
 }

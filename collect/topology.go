@@ -45,6 +45,11 @@ func (c *Collector) collectTopology(s *Snapshot) error {
 
 	if v, ok := c.readAttr(sysCPU + "/online"); ok {
 		set, err := parseListText(sysCPU+"/online", v)
+		if err == nil && set.IsEmpty() {
+			// The kernel's cpulist grammar allows an empty list, but a
+			// running host has at least one CPU online: empty is damage.
+			err = parseErr(sysCPU+"/online", 1, "empty list of online CPUs")
+		}
 		keep(err)
 		t.Online = set
 	}
