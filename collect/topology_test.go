@@ -113,7 +113,7 @@ func TestCollectTopology(t *testing.T) {
 			name: "bad online list: empty, reported",
 			fsys: func() fs.FS {
 				m := twoSockets()
-				m["sys/devices/system/cpu/online"] = sysfile("0-6,\n")
+				m["sys/devices/system/cpu/online"] = sysfile("0-6,x\n")
 				return m
 			}(),
 			want: func() *Topology {
