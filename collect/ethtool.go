@@ -95,6 +95,10 @@ type ethtoolFile struct {
 	Channels *Channels       `json:"channels"`
 	Features map[string]bool `json:"features"`
 	Stats    json.RawMessage `json:"stats"`
+	// Errors are problems met while making the file (a bad line in a
+	// sosreport's ethtool output, an ioctl that failed for a reason other
+	// than "not supported"); the collector reports the first.
+	Errors []string `json:"errors"`
 }
 
 // parseEthtoolJSON reads one netvet/ethtool/<if>.json. It returns what it
@@ -115,6 +119,9 @@ func parseEthtoolJSON(name string, b []byte) (*Ethtool, error) {
 		if serr != nil && err == nil {
 			err = &ParseError{Path: name, Line: lineAt(b, int64(bytes.Index(b, f.Stats))+1), Err: serr}
 		}
+	}
+	if len(f.Errors) > 0 && err == nil {
+		err = fmt.Errorf("%s: %s", name, f.Errors[0])
 	}
 	return e, err
 }
@@ -256,9 +263,13 @@ func skipRest(d *json.Decoder, depth int) error {
 }
 
 // encodeEthtool writes the file as DESIGN.md shows it, indented, with one
-// stats pair per line so recordings diff well in git.
-func encodeEthtool(e *Ethtool) []byte {
-	head := *e
+// stats pair per line so recordings diff well in git, and the problems met
+// while making it under "errors".
+func encodeEthtool(e *Ethtool, problems ...string) []byte {
+	head := struct {
+		Ethtool
+		Errors []string `json:"errors,omitempty"`
+	}{*e, problems}
 	head.Stats = nil
 	b, _ := json.MarshalIndent(&head, "", "  ") // plain structs always marshal
 	if len(e.Stats) == 0 {
