@@ -22,8 +22,8 @@ type ethtoolConn struct {
 	fd  int // AF_INET datagram socket for the statistics ioctls
 
 	mu      sync.Mutex // guards the scratch buffers
-	strings []byte   // struct ethtool_gstrings: 3 × u32, then the names
-	values  []uint64 // struct ethtool_stats: 2 × u32, then the values
+	strings []byte     // struct ethtool_gstrings: 3 × u32, then the names
+	values  []uint64   // struct ethtool_stats: 2 × u32, then the values
 }
 
 func openEthtool() (*ethtoolConn, error) {
