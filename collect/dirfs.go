@@ -37,8 +37,21 @@ func newDirFS(dir string) *dirFS { return &dirFS{fsys: os.DirFS(dir)} }
 
 func (d *dirFS) Open(name string) (fs.File, error) {
 	f, err := d.fsys.Open(name)
-	if err == nil || !errors.Is(err, fs.ErrNotExist) {
-		return f, err
+	if err == nil {
+		fi, serr := f.Stat()
+		if serr != nil || !fi.IsDir() {
+			return f, nil
+		}
+		// A folder lists without the helper files, as ReadDir does.
+		f.Close()
+		ents, err := d.ReadDir(name)
+		if err != nil {
+			return nil, err
+		}
+		return &memDir{info: fi, ents: ents}, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
 	}
 	if rec, ok := d.recordedErr(name); ok {
 		if rec.op == "open" {
@@ -68,17 +81,35 @@ func (d *dirFS) Stat(name string) (fs.FileInfo, error) {
 func (d *dirFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	ents, err := fs.ReadDir(d.fsys, name)
 	if err != nil {
+		if rec, ok := d.recordedErr(name); ok && errors.Is(err, fs.ErrNotExist) {
+			return nil, &fs.PathError{Op: "open", Path: name, Err: rec.err}
+		}
 		return nil, err
 	}
 	out := make([]fs.DirEntry, 0, len(ents))
-	var failed []string
+	var failed, links []string
 	for _, e := range ents {
 		n := e.Name()
 		switch {
-		case n == voidName, strings.HasSuffix(n, symlinkSuffix):
+		case n == voidName:
+		case strings.HasSuffix(n, symlinkSuffix) && !e.IsDir():
+			links = append(links, strings.TrimSuffix(n, symlinkSuffix))
 		case strings.HasSuffix(n, errorSuffix) && !e.IsDir():
 			failed = append(failed, strings.TrimSuffix(n, errorSuffix))
 		default:
+			out = append(out, e)
+		}
+	}
+	// A recorded symlink lists as a symlink, as on the host, also when the
+	// folder it points to was recorded under its name (sys/class/net/eth0).
+	for _, n := range links {
+		if n == "" {
+			continue
+		}
+		e := fs.FileInfoToDirEntry(helperInfo{name: n, mode: fs.ModeSymlink | 0o777})
+		if i := slices.IndexFunc(out, func(e fs.DirEntry) bool { return e.Name() == n }); i >= 0 {
+			out[i] = e
+		} else {
 			out = append(out, e)
 		}
 	}

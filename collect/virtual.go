@@ -136,7 +136,7 @@ func (f *memFile) Close() error               { return nil }
 
 // memDir is an open virtual folder.
 type memDir struct {
-	info virtInfo
+	info fs.FileInfo
 	ents []fs.DirEntry
 	off  int
 }
@@ -144,7 +144,7 @@ type memDir struct {
 func (d *memDir) Stat() (fs.FileInfo, error) { return d.info, nil }
 func (d *memDir) Close() error               { return nil }
 func (d *memDir) Read([]byte) (int, error) {
-	return 0, &fs.PathError{Op: "read", Path: d.info.name, Err: fs.ErrInvalid}
+	return 0, &fs.PathError{Op: "read", Path: d.info.Name(), Err: fs.ErrInvalid}
 }
 
 // ReadDir follows fs.ReadDirFile: n <= 0 returns the rest.
