@@ -1,6 +1,7 @@
 package collect
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -42,3 +43,6 @@ func sharedDir(t testing.TB, sub string) string {
 		}
 	}
 }
+
+// readAll reads a whole file through fsys.
+func readAll(fsys fs.FS, name string) ([]byte, error) { return fs.ReadFile(fsys, name) }
