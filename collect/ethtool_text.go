@@ -27,8 +27,11 @@ func textLines(b []byte, fn func(n int, line string)) {
 // unsupported reports ethtool's messages for a request the driver refuses:
 // "Cannot get device ring settings: Operation not supported", and the second
 // line of the older two-line form ": Operation not supported".
+// "ethtool: bad command line argument(s)" and its "For more information run
+// ethtool -h" are what an ethtool too old for the option prints.
 func unsupported(line string) bool {
 	return strings.HasPrefix(line, "Cannot get") || strings.HasPrefix(line, ": ") ||
+		strings.HasPrefix(line, "ethtool: ") || strings.HasPrefix(line, "For more information run ethtool") ||
 		strings.HasPrefix(line, "no stats available") || strings.Contains(line, "Operation not supported")
 }
 
