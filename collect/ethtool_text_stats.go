@@ -3,6 +3,7 @@ package collect
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // parseEthtoolStats reads `ethtool -S`: a "NIC statistics:" header, then one
@@ -46,7 +47,17 @@ func parseEthtoolStats(name string, b []byte) (Stats, error) {
 			}
 			return
 		}
-		out = append(out, Stat{Name: k, Value: x})
+		out = append(out, Stat{Name: jsonSafe(k), Value: x})
 	})
 	return out, err
+}
+
+// jsonSafe replaces each byte that is not UTF-8 with U+FFFD, as encoding/json
+// does when it writes the name, so a counter name is the same before and
+// after a recording. Kernel names are ASCII; this only guards odd input.
+func jsonSafe(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return string([]rune(s))
 }

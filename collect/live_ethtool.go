@@ -190,7 +190,7 @@ func (c *ethtoolConn) stats(ifname string) (Stats, error) {
 		for i := range out {
 			name := c.strings[12+i*ethGStringLen : 12+(i+1)*ethGStringLen]
 			out[i] = Stat{
-				Name:  unix.ByteSliceToString(name),
+				Name:  jsonSafe(unix.ByteSliceToString(name)),
 				Value: c.values[1+i],
 			}
 		}
