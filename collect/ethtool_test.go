@@ -314,3 +314,16 @@ func (e errFS) Open(name string) (fs.File, error) {
 	}
 	return e.FS.Open(name)
 }
+
+// TestEthtoolErrorsField checks that problems met while making a file are
+// reported by the collector while the data is kept.
+func TestEthtoolErrorsField(t *testing.T) {
+	b := encodeEthtool(&Ethtool{Driver: "ixgbe", Stats: Stats{{"rx_packets", 1}}}, "rings: input/output error", "features: no such device")
+	e, err := parseEthtoolJSON("netvet/ethtool/eth0.json", b)
+	if err == nil || err.Error() != "netvet/ethtool/eth0.json: rings: input/output error" {
+		t.Errorf("err = %v", err)
+	}
+	if diff := cmp.Diff(&Ethtool{Driver: "ixgbe", Stats: Stats{{"rx_packets", 1}}}, e); diff != "" {
+		t.Errorf("data (-want +got):\n%s", diff)
+	}
+}
