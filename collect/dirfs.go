@@ -30,10 +30,29 @@ const (
 // dirFS serves one snapshot folder. It implements fs.ReadDirFS, fs.StatFS and
 // fs.ReadLinkFS.
 type dirFS struct {
-	fsys fs.FS // os.DirFS of the folder
+	// fsys is the folder through an os.Root (see openFolder), so a
+	// symlink in a sosreport or a recording from elsewhere cannot lead
+	// outside it to the files of the host doing the analysis.
+	fsys fs.FS
 }
 
-func newDirFS(dir string) *dirFS { return &dirFS{fsys: os.DirFS(dir)} }
+// openFolder opens dir as an os.Root, the handle every on-disk Origin keeps
+// until its Close.
+func openFolder(dir string) (*os.Root, error) {
+	return os.OpenRoot(dir)
+}
+
+// subFolder serves the folder name inside root.
+func subFolder(root *os.Root, name string) (*dirFS, error) {
+	if name == "." {
+		return &dirFS{fsys: root.FS()}, nil
+	}
+	sub, err := fs.Sub(root.FS(), name)
+	if err != nil {
+		return nil, err
+	}
+	return &dirFS{fsys: sub}, nil
+}
 
 func (d *dirFS) Open(name string) (fs.File, error) {
 	f, err := d.fsys.Open(name)

@@ -46,3 +46,6 @@ func sharedDir(t testing.TB, sub string) string {
 
 // readAll reads a whole file through fsys.
 func readAll(fsys fs.FS, name string) ([]byte, error) { return fs.ReadFile(fsys, name) }
+
+// newDirFS serves dir as a snapshot folder, without an os.Root (tests).
+func newDirFS(dir string) *dirFS { return &dirFS{fsys: os.DirFS(dir)} }

@@ -45,6 +45,7 @@ func (m metaSnapshot) full() bool { return m.Config == nil || *m.Config }
 // recording is an Origin over a recording folder.
 type recording struct {
 	dir   string
+	root  *os.Root
 	meta  recordingMeta
 	times []time.Time
 }
@@ -69,7 +70,11 @@ func OpenRecording(dir string) (Origin, error) {
 			return nil, fmt.Errorf("%s: snapshots[%d]: %s is not a folder", name, i, s.Dir)
 		}
 	}
-	return &recording{dir: dir, meta: m, times: times}, nil
+	root, err := openFolder(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open recording: %w", err)
+	}
+	return &recording{dir: dir, root: root, meta: m, times: times}, nil
 }
 
 // parseMeta reads and checks meta.json; name is the path used in errors.
@@ -118,7 +123,7 @@ func parseMeta(name string, b []byte) (recordingMeta, []time.Time, error) {
 func (r *recording) Kind() Kind   { return KindRecording }
 func (r *recording) Path() string { return r.dir }
 func (r *recording) Len() int     { return len(r.meta.Snapshots) }
-func (r *recording) Close() error { return nil }
+func (r *recording) Close() error { return r.root.Close() }
 
 func (r *recording) Interval() time.Duration {
 	return time.Duration(r.meta.IntervalMs) * time.Millisecond
@@ -134,7 +139,11 @@ func (r *recording) Source(ctx context.Context, i int, full bool) (Source, Momen
 		return nil, Moment{}, fmt.Errorf("recording %s: no snapshot %d (it has %d)", r.dir, i, len(r.meta.Snapshots))
 	}
 	s := r.meta.Snapshots[i]
-	return newDirFS(filepath.Join(r.dir, s.Dir)), Moment{Index: i, Time: r.times[i], Full: s.full()}, nil
+	fsys, err := subFolder(r.root, s.Dir)
+	if err != nil {
+		return nil, Moment{}, fmt.Errorf("recording %s: %w", r.dir, err)
+	}
+	return fsys, Moment{Index: i, Time: r.times[i], Full: s.full()}, nil
 }
 
 // errNoRoot is wrapped by OpenRoot when a folder is none of the known kinds.

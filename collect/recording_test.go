@@ -216,3 +216,40 @@ func TestRealworldSnapshots(t *testing.T) {
 		t.Errorf("no snapshot had ethtool data")
 	}
 }
+
+// TestFolderSymlinksStayInside checks that real symlinks in a snapshot
+// folder (unpacked sosreports have them) work inside the folder and cannot
+// lead to the analysing host's own files.
+func TestFolderSymlinksStayInside(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"sys/devices/virtual/net/eth0/mtu": "9000\n", "proc/.keep": ""})
+	must := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.MkdirAll(filepath.Join(dir, "sys/class/net"), 0o755))
+	must(os.Symlink("../../devices/virtual/net/eth0", filepath.Join(dir, "sys/class/net/eth0")))
+	must(os.Symlink("/etc/hostname", filepath.Join(dir, "proc/escape")))
+	must(os.Symlink("../../../..", filepath.Join(dir, "proc/up")))
+	o, err := OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	src, _, err := o.Source(context.Background(), 0, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := readAll(src, "sys/class/net/eth0/mtu"); err != nil || string(b) != "9000\n" {
+		t.Errorf("through an inside link: %q, %v", b, err)
+	}
+	if target, err := (&reader{fsys: src}).readLink("sys/class/net/eth0"); err != nil || target != "../../devices/virtual/net/eth0" {
+		t.Errorf("readLink = %q, %v", target, err)
+	}
+	for _, name := range []string{"proc/escape", "proc/up/etc/hostname"} {
+		if b, err := readAll(src, name); err == nil {
+			t.Errorf("%s read %q from outside the folder", name, b)
+		}
+	}
+}

@@ -31,20 +31,27 @@ func OpenRoot(dir string) (Origin, error) {
 	case has("sos_commands", true):
 		return OpenSosreport(dir)
 	case has("proc", true), has("sys", true), has("netvet", true):
-		return &snapshotDir{dir: dir}, nil
+		root, err := openFolder(dir)
+		if err != nil {
+			return nil, fmt.Errorf("open root: %w", err)
+		}
+		return &snapshotDir{dir: dir, root: root}, nil
 	}
 	return nil, fmt.Errorf("open root %s: %w", dir, errNoRoot)
 }
 
 // snapshotDir is a folder holding one snapshot: counters are totals since
 // boot, and everything it holds counts as configuration (Full).
-type snapshotDir struct{ dir string }
+type snapshotDir struct {
+	dir  string
+	root *os.Root
+}
 
 func (s *snapshotDir) Kind() Kind              { return KindSnapshot }
 func (s *snapshotDir) Path() string            { return s.dir }
 func (s *snapshotDir) Len() int                { return 1 }
 func (s *snapshotDir) Interval() time.Duration { return 0 }
-func (s *snapshotDir) Close() error            { return nil }
+func (s *snapshotDir) Close() error            { return s.root.Close() }
 
 func (s *snapshotDir) Source(ctx context.Context, i int, full bool) (Source, Moment, error) {
 	if err := ctx.Err(); err != nil {
@@ -53,7 +60,10 @@ func (s *snapshotDir) Source(ctx context.Context, i int, full bool) (Source, Mom
 	if i != 0 {
 		return nil, Moment{}, fmt.Errorf("snapshot %s: no moment %d (a snapshot folder has one)", s.dir, i)
 	}
-	fsys := newDirFS(s.dir)
+	fsys, err := subFolder(s.root, ".")
+	if err != nil {
+		return nil, Moment{}, err
+	}
 	return fsys, Moment{Index: 0, Time: hostTime(fsys), Full: true}, nil
 }
 

@@ -47,7 +47,10 @@ var sosEthtool = []struct {
 
 // sosreport is an Origin over an unpacked sosreport: one moment, its proc/
 // and sys/ as they are, and netvet/ made from sos_commands/.
-type sosreport struct{ dir string }
+type sosreport struct {
+	dir  string
+	root *os.Root
+}
 
 // OpenSosreport opens an unpacked sosreport folder (one with sos_commands/).
 func OpenSosreport(dir string) (Origin, error) {
@@ -58,14 +61,18 @@ func OpenSosreport(dir string) (Origin, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("open sosreport %s: sos_commands is not a folder", dir)
 	}
-	return &sosreport{dir: dir}, nil
+	root, err := openFolder(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open sosreport: %w", err)
+	}
+	return &sosreport{dir: dir, root: root}, nil
 }
 
 func (s *sosreport) Kind() Kind              { return KindSosreport }
 func (s *sosreport) Path() string            { return s.dir }
 func (s *sosreport) Len() int                { return 1 }
 func (s *sosreport) Interval() time.Duration { return 0 }
-func (s *sosreport) Close() error            { return nil }
+func (s *sosreport) Close() error            { return s.root.Close() }
 
 func (s *sosreport) Source(ctx context.Context, i int, full bool) (Source, Moment, error) {
 	if err := ctx.Err(); err != nil {
@@ -74,7 +81,10 @@ func (s *sosreport) Source(ctx context.Context, i int, full bool) (Source, Momen
 	if i != 0 {
 		return nil, Moment{}, fmt.Errorf("sosreport %s: no moment %d (a sosreport has one)", s.dir, i)
 	}
-	base := newDirFS(s.dir)
+	base, err := subFolder(s.root, ".")
+	if err != nil {
+		return nil, Moment{}, err
+	}
 	v := &virtualFiles{
 		top:     map[string]func() ([]byte, error){"host.json": func() ([]byte, error) { return sosHost(base) }},
 		ifaces:  func() ([]string, error) { return sosIfaces(base) },
