@@ -3,7 +3,6 @@ package collect
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -143,8 +142,9 @@ func (r *recording) Source(ctx context.Context, i int, full bool) (Source, Momen
 	if err != nil {
 		return nil, Moment{}, fmt.Errorf("recording %s: %w", r.dir, err)
 	}
-	return fsys, Moment{Index: i, Time: r.times[i], Full: s.full()}, nil
+	t := r.times[i]
+	if t.IsZero() {
+		t = hostTime(fsys) // recordings made by hand may say it only there
+	}
+	return fsys, Moment{Index: i, Time: t, Full: s.full()}, nil
 }
-
-// errNoRoot is wrapped by OpenRoot when a folder is none of the known kinds.
-var errNoRoot = errors.New("not a recording (meta.json), a snapshot (proc/, sys/ or netvet/) or a sosreport (sos_commands/)")

@@ -3,12 +3,16 @@ package collect
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
 )
+
+// errNoRoot is wrapped by OpenRoot when a folder is none of the known kinds.
+var errNoRoot = errors.New("not a recording (meta.json), a snapshot (proc/, sys/ or netvet/) or a sosreport (sos_commands/)")
 
 // OpenRoot opens what --root names, by what the folder holds: a recording
 // (meta.json), a sosreport (sos_commands/; it also has proc/ and sys/), or a
