@@ -30,16 +30,11 @@ const (
 // dirFS serves one snapshot folder. It implements fs.ReadDirFS, fs.StatFS and
 // fs.ReadLinkFS.
 type dirFS struct {
-	// fsys is the folder through an os.Root (see openFolder), so a
-	// symlink in a sosreport or a recording from elsewhere cannot lead
-	// outside it to the files of the host doing the analysis.
+	// fsys is the folder through an os.Root, which every on-disk Origin
+	// opens once and keeps until its Close, so a symlink in a sosreport or
+	// in a recording made elsewhere cannot lead outside the folder to the
+	// files of the host doing the analysis.
 	fsys fs.FS
-}
-
-// openFolder opens dir as an os.Root, the handle every on-disk Origin keeps
-// until its Close.
-func openFolder(dir string) (*os.Root, error) {
-	return os.OpenRoot(dir)
 }
 
 // subFolder serves the folder name inside root.

@@ -69,7 +69,7 @@ func OpenRecording(dir string) (Origin, error) {
 			return nil, fmt.Errorf("%s: snapshots[%d]: %s is not a folder", name, i, s.Dir)
 		}
 	}
-	root, err := openFolder(dir)
+	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open recording: %w", err)
 	}

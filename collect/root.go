@@ -35,7 +35,7 @@ func OpenRoot(dir string) (Origin, error) {
 	case has("sos_commands", true):
 		return OpenSosreport(dir)
 	case has("proc", true), has("sys", true), has("netvet", true):
-		root, err := openFolder(dir)
+		root, err := os.OpenRoot(dir)
 		if err != nil {
 			return nil, fmt.Errorf("open root: %w", err)
 		}

@@ -61,7 +61,7 @@ func OpenSosreport(dir string) (Origin, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("open sosreport %s: sos_commands is not a folder", dir)
 	}
-	root, err := openFolder(dir)
+	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open sosreport: %w", err)
 	}
