@@ -13,6 +13,11 @@ import (
 type Collector struct {
 	r    reader
 	irqs interruptsCache
+	// prev and carry describe the Collect call in progress: the previous
+	// snapshot of the stream, and whether configuration is carried from it
+	// (the ethtool collector then carries driver, rings, channels, features).
+	prev  *Snapshot
+	carry bool
 }
 
 // NewCollector returns a Collector with empty scratch state.
@@ -80,6 +85,7 @@ func (c *Collector) Collect(ctx context.Context, fsys fs.FS, prev *Snapshot, ful
 		s.Config = &Config{Status: map[string]CollectorStatus{}}
 	}
 	c.irqs.prev = prev
+	c.prev, c.carry = prev, carry
 	for _, d := range collectors {
 		if d.config && carry {
 			st := prev.Config.Status[d.name]
@@ -105,6 +111,7 @@ func (c *Collector) Collect(ctx context.Context, fsys fs.FS, prev *Snapshot, ful
 		s.Config.Time = s.Time
 	}
 	c.irqs.prev = nil
+	c.prev, c.carry = nil, false
 	return s
 }
 
