@@ -65,7 +65,7 @@ func (d *dirFS) Open(name string) (fs.File, error) {
 		return &memDir{info: fi, ents: ents}, nil
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
+		return nil, hostErr(err)
 	}
 	if rec, ok := d.recordedErr(name); ok {
 		if rec.op == "open" {
@@ -73,13 +73,26 @@ func (d *dirFS) Open(name string) (fs.File, error) {
 		}
 		return &failingFile{name: name, err: rec.err}, nil
 	}
-	return nil, err
+	return nil, hostErr(err)
+}
+
+// hostErr words an os.Root error as the live host's os.DirFS would
+// ("openat" → "open"), so a replayed collector status reads exactly like the
+// recorded one.
+func hostErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		if op, ok := strings.CutSuffix(pe.Op, "at"); ok && op != "" {
+			return &fs.PathError{Op: op, Path: pe.Path, Err: pe.Err}
+		}
+	}
+	return err
 }
 
 func (d *dirFS) Stat(name string) (fs.FileInfo, error) {
 	fi, err := fs.Stat(d.fsys, name)
 	if err == nil || !errors.Is(err, fs.ErrNotExist) {
-		return fi, err
+		return fi, hostErr(err)
 	}
 	if rec, ok := d.recordedErr(name); ok {
 		if rec.op == "open" {
@@ -98,7 +111,7 @@ func (d *dirFS) ReadDir(name string) ([]fs.DirEntry, error) {
 		if rec, ok := d.recordedErr(name); ok && errors.Is(err, fs.ErrNotExist) {
 			return nil, &fs.PathError{Op: "open", Path: name, Err: rec.err}
 		}
-		return nil, err
+		return nil, hostErr(err)
 	}
 	out := make([]fs.DirEntry, 0, len(ents))
 	var failed, links []string
@@ -150,7 +163,8 @@ func (d *dirFS) ReadLink(name string) (string, error) {
 	if !errors.Is(err, fs.ErrNotExist) {
 		return "", &fs.PathError{Op: "readlink", Path: name, Err: err}
 	}
-	return fs.ReadLink(d.fsys, name)
+	target, err := fs.ReadLink(d.fsys, name)
+	return target, hostErr(err)
 }
 
 // Lstat describes a recorded symlink as a symlink.
@@ -167,7 +181,7 @@ func (d *dirFS) Lstat(name string) (fs.FileInfo, error) {
 			return d.Stat(name)
 		}
 	}
-	return fi, err
+	return fi, hostErr(err)
 }
 
 // recordedError is the content of a NAME.error file.

@@ -5,36 +5,33 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"runtime"
 	"testing"
 	"time"
 
 	"github.com/vishvananda/netlink"
+
+	"github.com/netvet/netvet/internal/netns"
 	"golang.org/x/sys/unix"
 )
 
 // inNetns runs fn on a goroutine locked to an OS thread that has moved into
-// a new, empty network namespace with lo up. Sockets belong to the namespace
+// a new, empty network namespace with lo up (never the main thread, see
+// netns.OnOwnThread). Sockets belong to the namespace
 // of the thread that creates them, so everything fn creates — the test's
 // sockets and netvet's netlink dump socket — lives there, and the host's
-// sockets are neither seen nor touched. The thread is never unlocked: Go
-// ends it with the goroutine, which frees the namespace.
+// sockets are neither seen nor touched.
 func inNetns(t testing.TB, fn func() error) {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to create a network namespace")
 	}
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
+	err := netns.OnOwnThread(func() error {
 		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			errc <- fmt.Errorf("unshare: %w", err)
-			return
+			return fmt.Errorf("unshare: %w", err)
 		}
 		h, err := netlink.NewHandle()
 		if err != nil {
-			errc <- err
-			return
+			return err
 		}
 		defer h.Close()
 		lo, err := h.LinkByName("lo")
@@ -42,12 +39,11 @@ func inNetns(t testing.TB, fn func() error) {
 			err = h.LinkSetUp(lo)
 		}
 		if err != nil {
-			errc <- fmt.Errorf("lo up: %w", err)
-			return
+			return fmt.Errorf("lo up: %w", err)
 		}
-		errc <- fn()
-	}()
-	if err := <-errc; err != nil {
+		return fn()
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 }

@@ -90,25 +90,48 @@ func (ns *NS) Sysctl(name, value string) error {
 	return err
 }
 
-// Do runs fn on an OS thread that has joined the namespace. The thread is
-// not returned to Go's pool afterwards (it is left locked and exits), so no
-// other goroutine ever runs in the wrong namespace.
+// Do runs fn on an OS thread that has joined the namespace (see
+// OnOwnThread: the thread ends with fn, so no other goroutine ever runs in
+// the wrong namespace).
 func (ns *NS) Do(fn func() error) error {
+	return OnOwnThread(func() error {
+		f, err := os.Open("/run/netns/" + ns.Name)
+		if err != nil {
+			return fmt.Errorf("open namespace %s: %w", ns.Name, err)
+		}
+		defer f.Close()
+		if err := unix.Setns(int(f.Fd()), unix.CLONE_NEWNET); err != nil {
+			return fmt.Errorf("setns %s: %w", ns.Name, err)
+		}
+		return fn()
+	})
+}
+
+// OnOwnThread runs fn on an OS thread locked to it that is not the
+// process's main thread, and lets that thread end afterwards. fn may then
+// change per-thread state (setns, unshare, CPU affinity) without leaking it:
+// Go ends a locked thread when its goroutine returns, but never the main
+// thread, and /proc/self/net follows the main thread's namespace, so a
+// namespace change there would leak into every later /proc/net read of the
+// process.
+func OnOwnThread(fn func() error) error {
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
 		// Deliberately no UnlockOSThread: the thread dies with the goroutine.
-		f, err := os.Open("/run/netns/" + ns.Name)
-		if err != nil {
-			errc <- fmt.Errorf("open namespace %s: %w", ns.Name, err)
+		if unix.Gettid() != unix.Getpid() {
+			errc <- fn()
 			return
 		}
-		defer f.Close()
-		if err := unix.Setns(int(f.Fd()), unix.CLONE_NEWNET); err != nil {
-			errc <- fmt.Errorf("setns %s: %w", ns.Name, err)
-			return
-		}
-		errc <- fn()
+		// We landed on the main thread. Keep it locked, so the goroutine
+		// below cannot be scheduled onto it, and run fn there instead.
+		inner := make(chan error, 1)
+		go func() {
+			runtime.LockOSThread()
+			inner <- fn()
+		}()
+		errc <- <-inner
+		runtime.UnlockOSThread()
 	}()
 	return <-errc
 }
