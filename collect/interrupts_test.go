@@ -157,6 +157,7 @@ func TestParseInterruptsBadInput(t *testing.T) {
 		{name: "empty file", in: "", wantErr: "no CPU header", wantNil: true},
 		{name: "blank lines only", in: "\n   \n", wantErr: "no CPU header", wantNil: true},
 		{name: "header with 0 CPUs", in: "   HI LO\n" + good, wantErr: `"HI" is not a CPU column`, wantLine: 1, wantNil: true},
+		{name: "header line without CPUs, rows follow", in: "\n     \n" + good, wantErr: `"1:" is not a CPU column`, wantLine: 3, wantNil: true},
 		{name: "header CPUs not ascending", in: "   CPU1  CPU0\n" + good, wantErr: "CPU0 after CPU1", wantLine: 1, wantNil: true},
 		{name: "header CPU beyond NR_CPUS", in: "   CPU0  CPU8192\n" + good, wantErr: "not a CPU column", wantLine: 1, wantNil: true},
 		{name: "count above 2^64-1", in: hdr + "  0: 18446744073709551616 0 IO-APIC 2-edge timer\n" + good,

@@ -25,14 +25,16 @@ func NICQueueIRQs(s *Snapshot, ifname string) []QueueIRQ {
 // The vector names say which device a vector serves (see
 // interrupts_names.go); the configuration says which interface that device
 // is:
-//   - "eth0-TxRx-3", "i40e-eth0-TxRx-3": interface eth0 directly.
+//   - "eth0-TxRx-3", "i40e-eth0-TxRx-3": interface eth0 directly (also when
+//     the configuration does not list eth0: a recording may hold only part
+//     of sysfs).
 //   - "virtio2-input.0": the interface whose NIC.Device is virtio2. A virtio
 //     device that is no interface's is not a network device (virtio_console
 //     and others also have input and output queues) and is left out.
-//   - "mlx5_comp3@pci:0000:01:00.0": the interface whose NIC.Device (or, for
-//     virtio, NIC.Bus) is that PCI function, else the one whose ethtool bus
-//     is. When several interfaces share the function (a dual-port mlx4), the
-//     vector cannot be attributed and is left out.
+//   - "mlx5_comp3@pci:0000:01:00.0": the interface whose NIC.Device (else
+//     NIC.Bus) is that PCI function, else the one whose ethtool bus is. When
+//     several interfaces share the function (a dual-port mlx4), the vector
+//     cannot be attributed and is left out.
 //   - With the configuration, also vectors the parser could not place: those
 //     of renamed interfaces ("lan0-rx-0", "uplink"), a virtio_net device's
 //     single legacy vector ("virtio1", "virtio1-virtqueues"), and every NIC
@@ -65,30 +67,15 @@ func NICIRQs(s *Snapshot) map[string][]QueueIRQ {
 		byIf[ifname] = append(byIf[ifname], found{QueueIRQ{Line: i, IRQ: s.Interrupts.Lines[i].Num, Queue: queue, Kind: kind}, named})
 	}
 	for i, ln := range s.Interrupts.Lines {
-		if ln.Num < 0 {
-			continue
-		}
-		if ln.NIC != "" && !strings.Contains(ln.Device, ", ") {
+		shared := strings.Contains(ln.Device, ", ")
+		switch {
+		case ln.Num < 0:
+		case ln.NIC != "" && (!shared || !m.config):
 			add(i, ln.NIC, ln.Queue, ln.Kind)
-			continue
-		}
-		if !m.config && ln.NIC != "" {
-			add(i, ln.NIC, ln.Queue, ln.Kind)
-			continue
-		}
-		if !m.config {
-			continue
-		}
-		// Names the parser could not settle: every action of the line, with
-		// the host's interface names known.
-		for a := range strings.SplitSeq(ln.Device, ", ") {
-			if ifname, ok := m.virtioSingle(a); ok {
-				add(i, ifname, 0, "single")
-				continue
-			}
-			if nic, q, k := classifyAction(a, m.isIface); nic != "" {
-				add(i, nic, q, k)
-			}
+		case m.config:
+			// Names the parser could not settle, and every action of a
+			// shared line, now with the host's interface names known.
+			m.addActions(i, ln.Device, add)
 		}
 	}
 	out := make(map[string][]QueueIRQ, len(byIf))
@@ -185,13 +172,22 @@ func (m *nicMatcher) resolve(nic string) (ifname string, named bool) {
 	return nic, true
 }
 
+// addActions classifies each action of a line's device list.
+func (m *nicMatcher) addActions(i int, device string, add func(i int, nic string, queue int, kind string)) {
+	for a := range strings.SplitSeq(device, ", ") {
+		if dev, ok := m.virtioSingle(a); ok {
+			add(i, dev, 0, "single")
+		} else if nic, q, k := classifyAction(a, m.isIface); nic != "" {
+			add(i, nic, q, k)
+		}
+	}
+}
+
 // virtioSingle recognises the vector of a virtio_net device without
 // per-queue vectors: "virtio1" (legacy INTx) or "virtio1-virtqueues" (one
 // MSI-X vector shared by all queues).
 func (m *nicMatcher) virtioSingle(a string) (string, bool) {
 	dev := strings.TrimSuffix(a, "-virtqueues")
-	if ifname, ok := m.virtio[dev]; ok {
-		return dev, ifname != ""
-	}
-	return "", false
+	_, ok := m.virtio[dev]
+	return dev, ok
 }
