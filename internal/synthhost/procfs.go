@@ -21,7 +21,7 @@ func (h *Host) procFiles(f map[string][]byte) {
 	f["proc/net/snmp"] = h.protoFile("snmp")
 	f["proc/net/dev"] = h.netDev()
 	f["proc/net/sockstat"] = fmt.Appendf(nil, "sockets: used %d\nTCP: inuse %d orphan %d tw %d alloc %d mem %d\nUDP: inuse %d mem %d\nUDPLITE: inuse 0\nRAW: inuse 1\nFRAG: inuse 0 memory 0\n",
-		h.estab+h.tw/4+2100, h.estab+60, 12, h.tw, h.estab+900, 96000+h.rng.IntN(2000), 41, 30)
+		h.estab+h.tw/4+2100, h.estab+60, 12, h.tw, h.estab+900, h.tcpMem, 41, 30)
 	idle := h.uptime * float64(h.o.CPUs) * 0.55
 	f["proc/uptime"] = fmt.Appendf(nil, "%.2f %.2f\n", h.uptime, idle)
 	f["proc/net/bonding/bond0"] = h.bondingProc()

@@ -121,6 +121,10 @@ func (h *Host) advanceProto(dt float64, t traffic) {
 	h.estab = 28000 + h.rng.IntN(600) - 300
 	h.group("Tcp").set("CurrEstab", int64(h.estab))
 	h.tw = 8000 + h.rng.IntN(400) - 200
+	h.tcpMem = 96000 + h.rng.IntN(2000)
+	for i := range h.remoteJitter {
+		h.remoteJitter[i] = h.rng.IntN(9) - 4
+	}
 	h.acceptQ = uint32(h.rng.IntN(4))
 	if h.o.ListenOverflowRate > 0 {
 		h.acceptQ = 4097 // sk_ack_backlog passes the limit by one when full

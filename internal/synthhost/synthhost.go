@@ -6,8 +6,9 @@
 // snapshot to the next (a busy, healthy host); Options inject problems.
 //
 // It writes recordings (DESIGN.md: meta.json plus one folder per snapshot,
-// symlinks as NAME.symlink text files) and gives one snapshot as an
-// fstest.MapFS for benchmarks. Output is a pure function of the Options.
+// symlinks as NAME.symlink text files) and gives one snapshot in memory,
+// as an fstest.MapFS or as an indexed fs.FS for benchmarks (FS). Output is a
+// pure function of the Options.
 package synthhost
 
 import (
@@ -80,13 +81,15 @@ type Host struct {
 	irqs     []*irqLine
 	sums     []*sumRow
 
-	softirq  [len(softirqNames)][]uint64 // per CPU
-	softnet  []softnetCPU
-	proto    []*protoGroup // netstat and snmp groups, in file order
-	estab    int           // Tcp CurrEstab
-	tw       int           // sockstat TCP tw
-	acceptQ  uint32        // :443 accept queue length
-	linkFail uint64        // bond slave link failures (stays 0: healthy)
+	softirq      [len(softirqNames)][]uint64 // per CPU
+	softnet      []softnetCPU
+	proto        []*protoGroup // netstat and snmp groups, in file order
+	estab        int           // Tcp CurrEstab
+	tw           int           // sockstat TCP tw
+	tcpMem       int           // sockstat TCP mem (pages)
+	remoteJitter [5]int        // tcp_remotes.json: change in established per remote
+	acceptQ      uint32        // :443 accept queue length
+	linkFail     uint64        // bond slave link failures (stays 0: healthy)
 }
 
 // New builds the host at snapshot 0.
@@ -145,7 +148,8 @@ func (h *Host) Full() bool {
 }
 
 // Files returns the current snapshot's files by path; with config, also the
-// configuration files.
+// configuration files. It does not change the host: every value it renders
+// was drawn by New or Step.
 func (h *Host) Files(config bool) map[string][]byte {
 	f := map[string][]byte{}
 	h.procFiles(f)

@@ -37,6 +37,11 @@ func TestDeterministic(t *testing.T) {
 		b.Step()
 	}
 	fa, fb := a.Files(true), b.Files(true)
+	for name, data := range a.Files(true) {
+		if !bytes.Equal(data, fa[name]) {
+			t.Errorf("%s changed by rendering the snapshot again", name)
+		}
+	}
 	if len(fa) != len(fb) {
 		t.Fatalf("%d files vs %d", len(fa), len(fb))
 	}

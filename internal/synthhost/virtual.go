@@ -23,7 +23,7 @@ func (h *Host) virtualFiles(f map[string][]byte) {
 		est, tw int
 	}{{"10.20.5.11:5432", 240, 12}, {"10.20.5.12:5432", 236, 9}, {"10.20.6.21:6379", 512, 40}, {"10.20.7.31:9092", 96, 3}, {"10.30.1.8:443", 64, 1800}} {
 		r = append(r, fmt.Sprintf(`{"remote":%q,"established":%d,"time_wait":%d,"other":%d}`,
-			svc.addr, svc.est+h.rng.IntN(9)-4, svc.tw+h.rng.IntN(5), i%2))
+			svc.addr, svc.est+h.remoteJitter[i], svc.tw+h.remoteJitter[i]/2+2, i%2))
 	}
 	f["netvet/tcp_remotes.json"] = []byte("[" + strings.Join(r, ",") + "]\n")
 }
