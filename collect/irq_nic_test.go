@@ -216,3 +216,54 @@ func TestNICIRQsRealWorld(t *testing.T) {
 		})
 	}
 }
+
+// TestNICIRQsRealWorldEthtoolBus maps real Mellanox hosts with the PCI
+// addresses their ethtool -i reported (netvet/ethtool/*.json in
+// shared/realworld-snapshots).
+func TestNICIRQsRealWorldEthtoolBus(t *testing.T) {
+	tests := []struct {
+		file    string
+		ethtool map[string]*Ethtool
+		want    map[string]int // queue vectors per interface
+	}{{
+		// ConnectX-3: eth6 and eth7 are two ports of one PCI function, so
+		// the core's completion EQs cannot be given to either; each port
+		// has its own named rings.
+		file: "netutils-linux_mlx4-be2net-16cpu",
+		ethtool: map[string]*Ethtool{
+			"eth0": {Driver: "tg3", Bus: "0000:03:00.0"}, "eth1": {Driver: "tg3", Bus: "0000:03:00.1"},
+			"eth2": {Driver: "tg3", Bus: "0000:03:00.2"}, "eth3": {Driver: "tg3", Bus: "0000:03:00.3"},
+			"eth4": {Driver: "be2net", Bus: "0000:07:00.0"}, "eth5": {Driver: "be2net", Bus: "0000:07:00.1"},
+			"eth6": {Driver: "mlx4_en", Bus: "0000:04:00.0"}, "eth7": {Driver: "mlx4_en", Bus: "0000:04:00.0"},
+		},
+		want: map[string]int{"eth0": 5, "eth1": 5, "eth6": 8, "eth7": 8},
+	}, {
+		// eth2 (mlx4_en) owns 0000:07:00.0 alone, but its named rings win
+		// over the mlx4-comp EQs of the same function.
+		file: "netutils-linux_bnx2-mlx4-12cpu-single-hot-queue",
+		ethtool: map[string]*Ethtool{
+			"eth0": {Driver: "bnx2", Bus: "0000:02:00.0"}, "eth1": {Driver: "bnx2", Bus: "0000:02:00.1"},
+			"eth2": {Driver: "mlx4_en", Bus: "0000:07:00.0"},
+		},
+		want: map[string]int{"eth0": 8, "eth1": 8, "eth2": 8},
+	}, {
+		// mlx5: no vectors carry the interface name; the bus names it (this
+		// host's ethtool output was not kept: the names are illustrative).
+		file:    "netutils-linux_rss-ladder-mlx5.Q6700",
+		ethtool: map[string]*Ethtool{"enp1s0f0": {Bus: "0000:01:00.0"}, "enp1s0f1": {Bus: "0000:01:00.1"}},
+		want:    map[string]int{"enp1s0f0": 4, "enp1s0f1": 4, "eth0": 1, "eth1": 1},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			s := NewCollector().Collect(context.Background(), fstest.MapFS{"proc/interrupts": {Data: readTestdata(t, tt.file)}}, nil, true)
+			s.Ethtool = tt.ethtool
+			got := map[string]int{}
+			for ifname, qs := range NICIRQs(s) {
+				got[ifname] = len(qs)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("queue vectors per interface (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
