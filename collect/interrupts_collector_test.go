@@ -11,14 +11,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// errFS fails Open of one path with err.
-type errFS struct {
+// irqErrFS fails Open of one path with err.
+type irqErrFS struct {
 	fs.FS
 	path string
 	err  error
 }
 
-func (e errFS) Open(name string) (fs.File, error) {
+func (e irqErrFS) Open(name string) (fs.File, error) {
 	if name == e.path {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: e.err}
 	}
@@ -37,7 +37,7 @@ func TestCollectInterrupts(t *testing.T) {
 	}{
 		{"ok", fstest.MapFS{"proc/interrupts": {Data: good}}, StateOK, "", 47},
 		{"missing", fstest.MapFS{"proc/softirqs": {Data: []byte("x")}}, StateUnavailable, "file does not exist", -1},
-		{"permission", errFS{fstest.MapFS{"proc/interrupts": {Data: good}}, "proc/interrupts", fs.ErrPermission},
+		{"permission", irqErrFS{fstest.MapFS{"proc/interrupts": {Data: good}}, "proc/interrupts", fs.ErrPermission},
 			StateUnavailable, "permission denied", -1},
 		{"bad row", fstest.MapFS{"proc/interrupts": {Data: bad}}, StateError, "proc/interrupts:3: IRQ 1: 1 counts for 2 CPUs", 1},
 	}

@@ -208,7 +208,9 @@ func cutPCIAddr(s string) (addr, rest string, ok bool) {
 	return s[:i+8], s[i+8:], true
 }
 
-func isHex(c byte) bool { return c-'0' <= 9 || c|0x20-'a' <= 5 }
+// isHex accepts lower-case hex only: the PCI core prints addresses with
+// "%04x:%02x:%02x.%d" (drivers/pci/probe.c), in sysfs and in IRQ names.
+func isHex(c byte) bool { return c-'0' <= 9 || c-'a' <= 5 }
 
 // looksLikeIface reports whether a bare name follows the usual interface
 // naming: the kernel's ethN, biosdevname's emN and pNpM, or systemd's

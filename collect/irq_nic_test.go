@@ -43,8 +43,8 @@ func mixedSnapshot(t *testing.T) *Snapshot {
 	return s
 }
 
-// lineOf returns the index of IRQ num in s.
-func lineOf(t *testing.T, s *Snapshot, num int) int {
+// irqLineOf returns the index of IRQ num in s.
+func irqLineOf(t *testing.T, s *Snapshot, num int) int {
 	t.Helper()
 	for i, l := range s.Interrupts.Lines {
 		if l.Num == num {
@@ -58,7 +58,7 @@ func lineOf(t *testing.T, s *Snapshot, num int) int {
 func TestNICIRQs(t *testing.T) {
 	s := mixedSnapshot(t)
 	q := func(irq, queue int, kind string) QueueIRQ {
-		return QueueIRQ{Line: lineOf(t, s, irq), IRQ: irq, Queue: queue, Kind: kind}
+		return QueueIRQ{Line: irqLineOf(t, s, irq), IRQ: irq, Queue: queue, Kind: kind}
 	}
 	withConfig := map[string]*NIC{
 		"ens3":   {Name: "ens3", Driver: "virtio_net", Device: "virtio2", Bus: "0000:00:03.0"},

@@ -23,6 +23,8 @@ import (
 //     but never opened are not copied and are absent on replay: no
 //     collector needs them.
 //   - A symlink read (ReadLink) is written as NAME.symlink holding the target.
+//   - A file opened again in the same snapshot is served from its recorded
+//     copy, so every reader of the moment sees the same bytes.
 //   - A failure with an errno — open refused (EACCES), read refused
 //     (EINVAL on the carrier of a down interface) — is written as
 //     NAME.error ("read: EINVAL"), which dirFS replays as the same error at
@@ -89,6 +91,15 @@ func (r *recordFS) fail(op, name string, err error) {
 }
 
 func (r *recordFS) Open(name string) (fs.File, error) {
+	// A snapshot is one moment: a file read twice in it (a collector and a
+	// probe, two collectors) gives the bytes recorded the first time, so
+	// the live Snapshot and its replay agree.
+	r.mu.Lock()
+	done := r.written[name]
+	r.mu.Unlock()
+	if done {
+		return os.Open(r.local(name))
+	}
 	f, err := r.inner.Open(name)
 	if err != nil {
 		r.fail("open", name, err)

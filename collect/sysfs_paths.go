@@ -183,21 +183,6 @@ func validIfName(s string) bool {
 	return true
 }
 
-// isPCIAddr reports whether s is a PCI device name as the PCI core writes it
-// in sys/devices: domain:bus:slot.function in lower-case hex, "0000:03:00.0".
-// Domains can have more than four digits (Intel VMD: "10000:e0:00.0").
-func isPCIAddr(s string) bool {
-	dom, rest, ok := strings.Cut(s, ":")
-	if !ok || len(dom) < 4 || !isHexDigits(dom) {
-		return false
-	}
-	bus, rest, ok := strings.Cut(rest, ":")
-	if !ok || len(bus) != 2 || !isHexDigits(bus) {
-		return false
-	}
-	slot, fn, ok := strings.Cut(rest, ".")
-	return ok && len(slot) == 2 && isHexDigits(slot) && len(fn) == 1 && fn[0] >= '0' && fn[0] <= '7'
-}
 
 func isHexDigits(s string) bool {
 	for _, c := range s {
