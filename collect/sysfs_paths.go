@@ -183,7 +183,6 @@ func validIfName(s string) bool {
 	return true
 }
 
-
 func isHexDigits(s string) bool {
 	for _, c := range s {
 		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
