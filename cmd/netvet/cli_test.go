@@ -24,4 +24,3 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 	os.Stdout, os.Stderr = oldOut, oldErr
 	return code, <-outC, <-errC
 }
-

@@ -187,7 +187,6 @@ func remotesTable(w io.Writer, s *collect.Snapshot) error {
 	return writeTable(w, "TCP connections by remote (top 10)", []string{"remote", "established", "time_wait", "other"}, rows)
 }
 
-
 func countersTable(w io.Writer, s *collect.Snapshot) error {
 	keys := []struct {
 		c   *collect.Counters
