@@ -133,6 +133,10 @@ func leadingDigits(s string) string {
 	return s[:i]
 }
 
+// notInUse names collectors whose files exist only while a kernel feature
+// is in use: their absence means "none here", not "could not look".
+var notInUse = map[string]bool{"bonding": true}
+
 // blindSpots lists collectors that did not deliver, with the IDs they hide.
 func blindSpots(s *collect.Snapshot, only []string) []Blind {
 	if s == nil {
@@ -141,6 +145,11 @@ func blindSpots(s *collect.Snapshot, only []string) []Blind {
 	var out []Blind
 	for _, st := range s.Status {
 		if st.State == collect.StateOK {
+			continue
+		}
+		if notInUse[st.Name] && st.State == collect.StateUnavailable && strings.Contains(st.Err, "no such file") {
+			// No proc/net/bonding: the bonding driver is not loaded, so
+			// there is no bond to look at and nothing is hidden.
 			continue
 		}
 		var hides []string

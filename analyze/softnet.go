@@ -225,6 +225,12 @@ func (a *analysis) softnetSkew(ds []SoftnetDelta, total uint64) (Finding, bool) 
 	if hostRate < gate {
 		return Finding{}, false
 	}
+	if ext, known := a.externalRxRate(); known && ext < gate {
+		// The packets are local (loopback, veth, tunnels): they are
+		// processed on the CPU that sent them, and neither RSS nor RPS of
+		// a NIC would move them.
+		return Finding{}, false
+	}
 	busyRate := float64(busy.Processed.Inc) / secs
 	sev := Info
 	if busyRate >= skewWarnPPS && !busy.Processed.SinceBoot {
@@ -241,8 +247,8 @@ func (a *analysis) softnetSkew(ds []SoftnetDelta, total uint64) (Finding, bool) 
 		ID:       "softnet.cpu_skew",
 		Severity: sev,
 		Subject:  cpuName(busy.CPU),
-		Summary: fmt.Sprintf("CPU %d processed %s of the host's received packets %s (%s of %s, %s/s on that CPU) while %d other CPUs took the rest",
-			busy.CPU, pct(share), windowPhrase(busy.Processed), commas(busy.Processed.Inc), commas(total), fmtRate(busyRate), len(ds)-1),
+		Summary: fmt.Sprintf("CPU %d processed %s of the host's received packets %s (%s of %s, %s/s on that CPU) while %s took the rest",
+			busy.CPU, pct(share), windowPhrase(busy.Processed), commas(busy.Processed.Inc), commas(total), fmtRate(busyRate), plural(len(ds)-1, "the other CPU", "the other %d CPUs")),
 		Evidence: []Evidence{
 			evDelta(fmt.Sprintf("processed on CPU %d", busy.CPU), busy.Processed, "packets", softnetSource),
 			evValue("processed on all CPUs", float64(total), "packets", softnetSource),
@@ -270,4 +276,46 @@ func joinAnd(xs []string) string {
 		s += ", " + x
 	}
 	return s + " and " + xs[len(xs)-1]
+}
+
+// externalRxRate is the packets per second received by network devices
+// that bring traffic from outside (physical NICs, bonds, VLANs), from
+// sys/class/net statistics. known is false when no such device's counters
+// are in the window.
+func (a *analysis) externalRxRate() (float64, bool) {
+	total, known := 0.0, false
+	secs := 0.0
+	for _, iface := range a.interfaces() {
+		kind := ""
+		if n := a.cfg.NICs[iface]; n != nil {
+			kind = n.Kind
+		}
+		if kind != "physical" && kind != "bond" && kind != "vlan" {
+			continue
+		}
+		if m := a.cfg.NICs[iface]; m != nil && m.Master != "" {
+			if b := a.cfg.NICs[m.Master]; b != nil && b.Kind == "bond" {
+				continue // a bond slave's packets are counted again on the bond
+			}
+		}
+		d, ok := a.w.LinkStatDelta(iface, "rx_packets")
+		if !ok {
+			continue
+		}
+		known = true
+		total += float64(d.Inc)
+		secs = max(secs, d.Seconds)
+	}
+	if !known || secs <= 0 {
+		return 0, false
+	}
+	return total / secs, true
+}
+
+// plural picks the singular text for n == 1, else formats many with n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return fmt.Sprintf(many, n)
 }
