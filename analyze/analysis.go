@@ -101,9 +101,9 @@ func (a *analysis) nicCPUs(iface string) (cpumask.Set, string) {
 		}
 	}
 	if len(a.host.nodes) > 1 {
-		return a.host.online, "every online CPU (the NIC's NUMA node is not known here)"
+		return a.host.online, "all online CPUs (the NIC's NUMA node is not known here)"
 	}
-	return a.host.online, "every online CPU"
+	return a.host.online, "all online CPUs"
 }
 
 // coresFirst orders cpus so that one thread of each physical core comes

@@ -215,7 +215,12 @@ func (a *analysis) bondLACP(b *collect.Bond) []Finding {
 		if s.AggregatorID >= 0 {
 			aggs[s.AggregatorID] = append(aggs[s.AggregatorID], s.Name)
 		}
-		if isZeroMAC(s.PartnerMAC) {
+		partner := s.PartnerMAC
+		if partner == "" && b.ActiveAggregator != nil && s.AggregatorID == b.ActiveAggregator.ID {
+			// Old drivers print the partner only for the active aggregator.
+			partner = b.ActiveAggregator.PartnerMAC
+		}
+		if isZeroMAC(partner) {
 			sev := Warning
 			if s.MIIStatus != "up" {
 				sev = Info // the port is down anyway; slave_down says so
@@ -224,9 +229,9 @@ func (a *analysis) bondLACP(b *collect.Bond) []Finding {
 				ID:       "bond.lacp_no_partner",
 				Severity: sev,
 				Subject:  b.Name + "/" + s.Name,
-				Summary:  fmt.Sprintf("802.3ad slave %s of bond %s has no LACP partner (partner MAC %s): the switch port does not speak LACP", s.Name, b.Name, s.PartnerMAC),
+				Summary:  fmt.Sprintf("802.3ad slave %s of bond %s has no LACP partner (partner MAC %s): the switch port does not speak LACP", s.Name, b.Name, partner),
 				Evidence: []Evidence{
-					evText("partner MAC of "+s.Name, s.PartnerMAC, src),
+					evText("partner MAC of "+s.Name, partner, src),
 					evText("MII status of "+s.Name, s.MIIStatus, src),
 				},
 				Recommendations: []Recommendation{{

@@ -93,6 +93,11 @@ func (a *analysis) irqConcentrated(iface string, vs []collect.QueueIRQ) (Finding
 	if share < concentratedShare || local.Count() < 2 {
 		return Finding{}, false
 	}
+	if a.queuesOnCPU(vs, busy, sp.total.Inc) < 2 {
+		// One hot queue makes one busy CPU whatever the affinity: that is
+		// RSS skew (rss.queue_skew), and a ladder would not spread it.
+		return Finding{}, false
+	}
 	f := Finding{
 		ID:       "irq.concentrated",
 		Severity: Warning,
@@ -111,6 +116,59 @@ func (a *analysis) irqConcentrated(iface string, vs []collect.QueueIRQ) (Finding
 		f.Recommendations = append(f.Recommendations, r)
 	}
 	return f, true
+}
+
+// queuesOnCPU counts the queues whose interrupts went mostly to cpu, among
+// queues that carry at least 0.1% of the NIC's interrupts (a queue with a
+// few hundred interrupts in billions says nothing about where traffic goes).
+func (a *analysis) queuesOnCPU(vs []collect.QueueIRQ, cpu int, total uint64) int {
+	n := 0
+	for _, q := range nicQueues(vs) {
+		var onCPU, all uint64
+		for _, v := range q.vectors {
+			d, ok := a.w.IRQLineDelta(strconv.Itoa(v.IRQ))
+			if !ok {
+				continue
+			}
+			all += d.Total.Inc
+			for i, c := range d.CPUs {
+				if c == cpu {
+					onCPU += d.Inc[i]
+				}
+			}
+		}
+		if float64(all) >= 0.001*float64(total) && 2*onCPU > all {
+			n++
+		}
+	}
+	return n
+}
+
+// queueSignificant reports whether a queue carried at least 0.1% of its
+// NIC's interrupts.
+func (a *analysis) queueSignificant(q nicQueue, total uint64) bool {
+	var all uint64
+	for _, v := range q.vectors {
+		if d, ok := a.w.IRQLineDelta(strconv.Itoa(v.IRQ)); ok {
+			all += d.Total.Inc
+		}
+	}
+	return float64(all) >= 0.001*float64(total)
+}
+
+// cpusPhrase is "CPU 5" or "CPUs 1,5-7".
+func cpusPhrase(s cpumask.Set) string {
+	if s.Count() == 1 {
+		return "CPU " + s.List()
+	}
+	return "CPUs " + s.List()
+}
+
+func pick(cond bool, a, b string) string {
+	if cond {
+		return a
+	}
+	return b
 }
 
 // affinityEvidence lists the configured affinity of a NIC's vectors when
@@ -149,6 +207,9 @@ func (a *analysis) irqQueuesShareCPU(iface string, vs []collect.QueueIRQ) (Findi
 	byCPU := map[int][]int{}
 	serving := cpumask.Set{}
 	for _, q := range qs {
+		if !a.queueSignificant(q, sp.total.Inc) {
+			continue // too few interrupts to say where its traffic goes
+		}
 		cpu := -1
 		for _, v := range q.vectors {
 			if rxCapable(v.Kind) {
@@ -175,12 +236,22 @@ func (a *analysis) irqQueuesShareCPU(iface string, vs []collect.QueueIRQ) (Findi
 	if len(shared) == 0 || idle.IsEmpty() {
 		return Finding{}, false
 	}
+	if len(shared) > 3 {
+		crowded, nq := cpumask.Set{}, 0
+		for cpu, q := range byCPU {
+			if len(q) >= 2 {
+				crowded = crowded.With(cpu)
+				nq += len(q)
+			}
+		}
+		shared = []string{fmt.Sprintf("%d queues doubled up on %s", nq, cpusPhrase(crowded))}
+	}
 	f := Finding{
 		ID:       "irq.queues_share_cpu",
 		Severity: Warning,
 		Subject:  iface,
-		Summary: fmt.Sprintf("%s has %s while its local CPUs %s serve no queue of it (%s)",
-			iface, joinAnd(shared), idle.List(), from),
+		Summary: fmt.Sprintf("%s has %s while %s, local to it, %s no queue of it (%s)",
+			iface, joinAnd(shared), cpusPhrase(idle), pick(idle.Count() == 1, "serves", "serve"), from),
 		Evidence: append(ev, evText("local CPUs serving no queue", idle.List(), ""),
 			evDelta(iface+" queue interrupts", sp.total, "interrupts", "proc/interrupts")),
 	}

@@ -115,8 +115,8 @@ func (a *analysis) ladderRec(iface string) (Recommendation, bool) {
 		used = used.With(s.cpu)
 	}
 	nq := len(nicQueues(a.nicIRQs()[iface]))
-	summary := fmt.Sprintf("Give each of %s's %d queues its own CPU: queue n → the n-th CPU of %s, one per physical core before any hyperthread sibling (CPUs %s).",
-		iface, nq, p.from[iface], used.List())
+	summary := fmt.Sprintf("Give each of %s's %d queues its own CPU (%s), chosen from %s: one physical core per queue before any hyperthread sibling, continuing after the CPUs given to other NICs.",
+		iface, nq, cpusPhrase(used), p.from[iface])
 	if nq > p.cpus[iface].Count() {
 		summary += fmt.Sprintf(" There are more queues (%d) than local CPUs (%d): some CPUs take two.", nq, p.cpus[iface].Count())
 	}

@@ -155,6 +155,11 @@ func (a *analysis) nicRingSmall(iface string) []Finding {
 	}
 	rx, rxName, _ := a.worstCounter(iface, []counterSource{{"rx_packets", false}, {"rx_packets", true}})
 	trafficKnown := rxName != ""
+	if !trafficKnown && a.last.Interrupts != nil && len(a.nicIRQs()[iface]) == 0 {
+		// proc/interrupts has no vector for it: drivers request their IRQs
+		// when the port is opened, so the port is down or unused.
+		return nil
+	}
 	if trafficKnown {
 		if rate, ok := rx.Rate(); rx.SinceBoot && rx.Inc < ringTrafficTotal || !rx.SinceBoot && (!ok || rate < ringTrafficPPS) {
 			return nil

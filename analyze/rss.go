@@ -48,15 +48,27 @@ func (a *analysis) queuePackets(iface string) map[int]Delta {
 }
 
 const (
-	// A queue carrying ≥ 50% of a NIC's traffic when there are ≥ 4 queues
-	// (an even spread gives ≤ 25% each); with 2–3 queues, only ≥ 90% is
-	// clearly not hashing noise.
-	skewShareMany = 0.50
-	skewShareFew  = 0.90
-	// Traffic gate for per-queue packets: 1,000/s, or 1M since boot.
+	// With 2–3 queues only a queue carrying ≥ 90% is clearly more than
+	// hashing noise.
+	skewShareFew = 0.90
+	// Traffic gate for per-queue packets: 1,000/s, or 100k since boot (a
+	// NIC that received that little since boot still shows whether RSS
+	// spreads at all).
 	queueMinPPS   = 1000
-	queueMinTotal = 1_000_000
+	queueMinTotal = 100_000
 )
+
+// skewLimit is the share above which one of n ≥ 4 queues is hot: three
+// times its even share (3/n), at most the catalog's 50% (reached at 4–6
+// queues) and at least 20%, since with many queues and few flows a queue
+// can hold a few times the average by chance. A bnxt with 8 rings whose
+// ring 2 carries 45% (7× each other ring) is hot; 50% alone would miss it.
+func skewLimit(n int) float64 {
+	if n < 4 {
+		return skewShareFew
+	}
+	return min(0.5, max(3/float64(n), 0.2))
+}
 
 func rssRules(a *analysis) []Finding {
 	var out []Finding
@@ -140,11 +152,7 @@ func (a *analysis) rssQueueSkew(iface string) (Finding, bool) {
 		}
 	}
 	share := float64(hotN) / float64(total.Inc)
-	limit := skewShareMany
-	if n < 4 {
-		limit = skewShareFew
-	}
-	if share < limit {
+	if share < skewLimit(n) {
 		return Finding{}, false
 	}
 	f := Finding{
@@ -194,6 +202,10 @@ func (a *analysis) rssFewQueues(iface string) (Finding, bool) {
 	}
 	local, from := a.nicCPUs(iface)
 	cores := a.host.cores(local)
+	coreWord := "physical cores"
+	if len(a.host.siblings) == 0 {
+		coreWord = "CPUs (hyperthread siblings unknown)"
+	}
 	target := min(int(maxCh), cores)
 	if int(cur) >= target {
 		return Finding{}, false
@@ -217,12 +229,12 @@ func (a *analysis) rssFewQueues(iface string) (Finding, bool) {
 		ID:       "rss.few_queues",
 		Severity: Info,
 		Subject:  iface,
-		Summary: fmt.Sprintf("%s uses %d %s channels of %d possible, while %d physical cores are local to it (%s)",
-			iface, cur, kind, maxCh, cores, from),
+		Summary: fmt.Sprintf("%s uses %d %s channels of %d possible, while %d %s are local to it (%s)",
+			iface, cur, kind, maxCh, cores, coreWord, from),
 		Evidence: []Evidence{
 			evValue(kind+" channels in use", float64(cur), "", "netvet/ethtool/"+iface+".json"),
 			evValue(kind+" channels maximum", float64(maxCh), "", "netvet/ethtool/"+iface+".json"),
-			evValue("local physical cores", float64(cores), "", from),
+			evValue("local "+coreWord, float64(cores), "", from),
 			evDelta("traffic", traffic, "", ""),
 		},
 		Recommendations: []Recommendation{{

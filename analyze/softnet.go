@@ -280,8 +280,8 @@ func joinAnd(xs []string) string {
 
 // externalRxRate is the packets per second received by network devices
 // that bring traffic from outside (physical NICs, bonds, VLANs), from
-// sys/class/net statistics. known is false when no such device's counters
-// are in the window.
+// sys/class/net statistics. known is false when the window says nothing
+// about the host's devices (a fixture with only softnet_stat).
 func (a *analysis) externalRxRate() (float64, bool) {
 	total, known := 0.0, false
 	secs := 0.0
@@ -306,7 +306,12 @@ func (a *analysis) externalRxRate() (float64, bool) {
 		total += float64(d.Inc)
 		secs = max(secs, d.Seconds)
 	}
-	if !known || secs <= 0 {
+	if !known {
+		// No external device has counters here. If the interface list was
+		// read, the host has none: all its packets are local.
+		return 0, len(a.cfg.NICs) > 0
+	}
+	if secs <= 0 {
 		return 0, false
 	}
 	return total / secs, true

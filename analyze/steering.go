@@ -52,7 +52,7 @@ func (a *analysis) rxTraffic(iface string) (Delta, bool) {
 }
 
 func (a *analysis) rpsRecommended() []Finding {
-	var out []Finding
+	out := a.rpsSingleVector()
 	for _, iface := range sortedKeys(a.cfg.NICs) {
 		n := a.cfg.NICs[iface]
 		if n.Kind == "loopback" || len(n.Rx) == 0 {
@@ -296,6 +296,60 @@ func (a *analysis) xpsRecommended() []Finding {
 				"Match each TX queue to the CPU that takes its interrupt, so a CPU sends on its own queue and completions stay on it (Documentation/networking/scaling.rst, XPS).",
 				"if the IRQ ladder changes later, the XPS masks must follow it",
 				writes...)},
+		})
+	}
+	return out
+}
+
+// rpsSingleVector covers NICs seen only in proc/interrupts (no sysfs in the
+// snapshot): a NIC with one vector puts all its receive work on one CPU, and
+// whether RPS already spreads it cannot be known here — the finding says so.
+func (a *analysis) rpsSingleVector() []Finding {
+	var out []Finding
+	irqs := a.nicIRQs()
+	for _, iface := range sortedKeys(irqs) {
+		if _, known := a.cfg.NICs[iface]; known {
+			continue
+		}
+		vs := irqs[iface]
+		if len(nicQueues(vs)) != 1 {
+			continue
+		}
+		sp, ok := a.nicIRQSpread(vs)
+		if !ok || !significant(sp.total) || a.host.ncpu() < 2 {
+			continue
+		}
+		cpus := cpumask.Set{}
+		for c, n := range sp.perCPU {
+			if float64(n) >= 0.9*float64(sp.total.Inc) {
+				cpus = cpus.With(c)
+			}
+		}
+		if cpus.IsEmpty() {
+			continue // the vector's interrupts already rotate over CPUs
+		}
+		targets := a.host.online.Minus(cpus)
+		if targets.IsEmpty() {
+			continue
+		}
+		mask := targets.Hex(a.maskBits())
+		out = append(out, Finding{
+			ID:       "rps.recommended",
+			Severity: Info,
+			Subject:  iface,
+			Summary: fmt.Sprintf("%s has a single interrupt vector (%s interrupts %s, on CPU %s): all its receive work lands on one CPU unless RPS spreads it, and rps_cpus is not in this snapshot",
+				iface, ratePhrase(sp.total), windowPhrase(sp.total), cpus.List()),
+			Evidence: []Evidence{
+				evDelta(iface+" interrupts", sp.total, "interrupts", "proc/interrupts"),
+				evText("CPUs taking them", cpus.List(), "proc/interrupts"),
+				evText("rps_cpus", "unknown (no sys/class/net in this snapshot)", ""),
+			},
+			Recommendations: []Recommendation{{
+				Summary:  fmt.Sprintf("Check RPS on %s; if rps_cpus is 0, spread its protocol work over CPUs %s (mask %s).", iface, targets.List(), mask),
+				Commands: []string{fmt.Sprintf("cat /sys/class/net/%s/queues/rx-*/rps_cpus", iface), fmt.Sprintf("echo %s > /sys/class/net/%s/queues/rx-0/rps_cpus", mask, iface)},
+				Persist:  fmt.Sprintf(`udev: ACTION=="add", SUBSYSTEM=="net", KERNEL=="%s", ATTR{queues/rx-0/rps_cpus}="%s" in %s`, iface, mask, UdevFile),
+				Risk:     "each steered packet costs an inter-processor interrupt: worth it only while the one CPU is the bottleneck",
+			}},
 		})
 	}
 	return out

@@ -10,8 +10,9 @@ import (
 const (
 	// RcvPruned and TCPRcvQDrop are received data thrown away under memory
 	// pressure (tcp_prune_queue, tcp_data_queue in net/ipv4/tcp_input.c).
+	// A few hundred since boot is a slow reader once in a while.
 	prunedNow  = 3
-	prunedBoot = 100
+	prunedBoot = 1000
 )
 
 func (a *analysis) tcpRcvPruned() []Finding {

@@ -61,7 +61,7 @@ func (a *analysis) listenRecs(limit uint32, local string) []Recommendation {
 	switch {
 	case haveSomax && limit > 0 && int64(limit) < somax:
 		recs = append(recs, Recommendation{
-			Summary: fmt.Sprintf("The accept queue of %s holds %d connections: that is the application's listen() backlog, below net.core.somaxconn (%d), so the application is the limit. Raise its backlog (nginx `listen … backlog=%d`, HAProxy `backlog`, Java ServerSocket backlog) and restart it: the limit is fixed at listen().", local, limit, somax, next),
+			Summary: fmt.Sprintf("The accept queue of %s holds %s: that is the application's listen() backlog, below net.core.somaxconn (%d), so the application is the limit. Raise its backlog to %d (nginx `listen … backlog=%d`, HAProxy `backlog`, Java ServerSocket backlog) and restart it: the limit is fixed at listen().", local, plural(int(limit), "1 connection", "%d connections"), somax, somax, somax),
 			Risk:    "a longer queue makes clients wait for a slow application instead of being refused; fix the accept rate too",
 		})
 	case haveSomax:

@@ -195,11 +195,25 @@ func readListeners(ctx context.Context) ([]Listener, error) {
 // them per remote address and port. TIME_WAIT sockets are in the dump when
 // their state is asked for (inet_diag walks the established hash, which
 // holds them, and fills them with inet_twsk_diag_fill).
+//
+// Only connections this host opened are counted: a socket whose local port
+// is a listening port was accepted (its remote port is the client's
+// ephemeral port, a different one per connection) and says nothing about
+// this host's own port use, while it would make the list as long as the
+// client count. The list keeps the maxRemotes destinations with the most
+// sockets: one with fewer cannot run out of ports first.
 func readTCPRemotes(ctx context.Context) ([]TCPRemote, error) {
 	type counts struct{ est, tw, other int }
+	listening := map[uint16]bool{}
+	if err := dumpBoth(ctx, 1<<tcpListen, func(m *diagMsg) { listening[m.local.Port()] = true }); err != nil {
+		return nil, err
+	}
 	by := map[netip.AddrPort]*counts{}
 	states := uint32(1<<tcpMaxStates-1) &^ (1 << tcpListen) &^ 1
 	err := dumpBoth(ctx, states, func(m *diagMsg) {
+		if listening[m.local.Port()] {
+			return
+		}
 		// A v4 peer of a dual-stack socket shows as ::ffff:a.b.c.d; count
 		// it with the same peer seen over AF_INET.
 		remote := netip.AddrPortFrom(m.remote.Addr().Unmap(), m.remote.Port())
@@ -224,6 +238,16 @@ func readTCPRemotes(ctx context.Context) ([]TCPRemote, error) {
 	for k := range by {
 		keys = append(keys, k)
 	}
+	total := func(k netip.AddrPort) int { c := by[k]; return c.est + c.tw + c.other }
+	slices.SortFunc(keys, func(a, b netip.AddrPort) int {
+		if d := total(b) - total(a); d != 0 {
+			return d
+		}
+		return a.Compare(b)
+	})
+	if len(keys) > maxRemotes {
+		keys = keys[:maxRemotes]
+	}
 	slices.SortFunc(keys, netip.AddrPort.Compare)
 	out := make([]TCPRemote, len(keys))
 	for i, k := range keys {
@@ -232,6 +256,11 @@ func readTCPRemotes(ctx context.Context) ([]TCPRemote, error) {
 	}
 	return out, nil
 }
+
+// maxRemotes bounds tcp_remotes.json: the busiest destinations are what
+// port exhaustion is about, and a recording must not grow with the number
+// of peers a busy client talks to.
+const maxRemotes = 1000
 
 func liveListeners(ctx context.Context) ([]byte, error) {
 	ls, err := readListeners(ctx)
