@@ -184,3 +184,19 @@ func IP(args ...string) error {
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// HostLock serialises tests that disturb host-wide kernel state (a UDP
+// flood that makes softnet_stat drop, a global sysctl changed for a
+// moment) with tests that need the host quiet, across the test binaries
+// that `go test ./...` runs in parallel. Unlock with the returned function.
+func HostLock() (unlock func(), err error) {
+	f, err := os.OpenFile("/run/netvet-host-tests.lock", os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock %s: %w", f.Name(), err)
+	}
+	return func() { f.Close() }, nil
+}

@@ -76,6 +76,11 @@ func Scenarios() []Scenario {
 				"pinned to CPU 0 floods 64-byte UDP datagrams. The last CPU's backlog overflows: softnet_stat's dropped column rises.\n" +
 				"netvet runs in the host namespace (softnet_stat and netdev_max_backlog are host-wide).",
 			Run: func(fn func(ns *netns.NS) error) error {
+				unlock, err := netns.HostLock()
+				if err != nil {
+					return err
+				}
+				defer unlock()
 				restore, err := SetHostSysctl("net.core.netdev_max_backlog", "4")
 				if err != nil {
 					return err

@@ -35,6 +35,11 @@ func TestSoftnetDropsUnderFlood(t *testing.T) {
 	if why := netns.Available(); why != "" {
 		t.Skip(why)
 	}
+	unlock, err := netns.HostLock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
 	restore, err := SetHostSysctl("net.core.netdev_max_backlog", "4")
 	if err != nil {
 		t.Fatal(err)
