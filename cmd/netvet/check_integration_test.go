@@ -252,4 +252,3 @@ func scenarioNamed(t *testing.T, name string) scenario.Scenario {
 	t.Fatalf("no scenario %q", name)
 	return scenario.Scenario{}
 }
-
