@@ -21,10 +21,13 @@ type Machine struct {
 	// once) per second. A path that copies each byte twice cannot exceed
 	// half of it.
 	MemcpyBytesPerSec float64 `json:"memcpy_bytes_per_sec"`
+	// LoadAvg is the 1-minute load average when the benchmark started: on
+	// a box that is busy with something else, every figure is suspect.
+	LoadAvg float64 `json:"load_avg_1m"`
 }
 
 // DescribeMachine collects the Machine facts and measures memory-copy
-// bandwidth (about a quarter of a second).
+// bandwidth (about a tenth of a second).
 func DescribeMachine() Machine {
 	m := Machine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), PageSize: os.Getpagesize()}
 	m.Hostname, _ = os.Hostname()
@@ -32,7 +35,11 @@ func DescribeMachine() Machine {
 	if unix.Uname(&u) == nil {
 		m.Kernel = unix.ByteSliceToString(u.Release[:])
 	}
-	m.MemcpyBytesPerSec = MemcpyBandwidth(64<<20, 250*time.Millisecond)
+	var si unix.Sysinfo_t
+	if unix.Sysinfo(&si) == nil {
+		m.LoadAvg = float64(si.Loads[0]) / (1 << unix.SI_LOAD_SHIFT)
+	}
+	m.MemcpyBytesPerSec = MemcpyBandwidth(64<<20, 100*time.Millisecond)
 	return m
 }
 

@@ -43,7 +43,7 @@ func (s *sender) shrankError(off int64, cause error) error {
 	if cause != nil {
 		msg += fmt.Sprintf(": %v", cause)
 	}
-	return fmt.Errorf("%s; a server that maps files should take an F_SETLEASE read lease to be told before another process truncates one: %w", msg, errShrank)
+	return fmt.Errorf("%s; a server takes an F_SETLEASE read lease on a file it sends to be told before another process truncates it: %w", msg, errShrank)
 }
 
 // retry runs a syscall again when a signal interrupted it before it moved
