@@ -55,14 +55,16 @@ type Result struct {
 	Summary        *Summary `json:"summary,omitempty"` // over the runs without error
 }
 
-// Run is one transfer of the whole file.
+// Run is one transfer of the whole file. A run with an Error is kept for
+// the record, but its figures are partial (whatever was measured before it
+// failed) and summaries leave it out.
 type Run struct {
 	// ElapsedNS runs from just before the sender's first syscall to the
 	// sink's read of the last end of stream (CLOCK_MONOTONIC on both
 	// sides), so data still in socket buffers when the sender finishes
 	// is counted.
-	ElapsedNS    int64 `json:"elapsed_ns"`
-	SenderNS     int64 `json:"sender_ns"` // the sender's own first to last syscall
+	ElapsedNS    int64 `json:"elapsed_ns,omitempty"` // always > 0 in a run without error
+	SenderNS     int64 `json:"sender_ns"`            // the sender's own first to last syscall
 	SenderUserNS int64 `json:"sender_user_ns"`
 	SenderSysNS  int64 `json:"sender_sys_ns"`
 	SinkUserNS   int64 `json:"sink_user_ns"`
