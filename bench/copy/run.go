@@ -67,6 +67,12 @@ func Measure(ctx context.Context, cfg Config) (*Report, error) {
 			cfg.Progress(done, total, what)
 		}
 	}
+	// The last call, also on cancellation, lets a progress bar clear itself.
+	defer func() {
+		if cfg.Progress != nil {
+			cfg.Progress(total, total, "done")
+		}
+	}()
 	for _, tr := range cfg.Transports {
 		results := make([]Result, len(cfg.Methods))
 		for i, m := range cfg.Methods {
@@ -125,7 +131,6 @@ func Measure(ctx context.Context, cfg Config) (*Report, error) {
 			return rep, err
 		}
 	}
-	progress("done")
 	return rep, nil
 }
 
