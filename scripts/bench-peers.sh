@@ -37,45 +37,48 @@ bytes=$(numfmt --from=iec "$SIZE")
 chunk=$(numfmt --from=iec "$CHUNK")
 head -c "$bytes" /dev/urandom >"$work/file"
 
-echo "== netvet bench copy: read-write, sendfile over loopback TCP ($SIZE, $CHUNK chunks, $REPEAT runs)" >&2
-"$work/netvet" bench copy --file "$work/file" --chunk "$chunk" --repeat "$REPEAT" \
-	--methods read-write,sendfile --transports tcp \
-	--pin-sender "$PIN_SENDER" --pin-sink "$PIN_SINK" --format json --no-progress >"$work/netvet.json"
-
 median() { sort -g | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
 
-# iperf3 -n BYTES -l CHUNK, REPEAT times; prints the median receiver rate in
-# bytes/s (received bytes over the receiver's time, like netvet's end at the
-# sink's last read).
+# One iperf3 transfer of the file's size in CHUNK blocks; prints the receiver
+# rate in bytes/s (received bytes over the receiver's time, as netvet's time
+# ends at the sink's last read).
 iperf() {
-	local i
-	for ((i = 0; i < REPEAT; i++)); do
-		iperf3 -s -1 -p "$PORT" -A "$PIN_SINK" >/dev/null 2>&1 &
-		server=$!
-		for _ in $(seq 100); do
-			[[ -n $(ss -Hltn "sport = :$PORT") ]] && break
-			sleep 0.05
-		done
-		iperf3 -c 127.0.0.1 -p "$PORT" -n "$bytes" -l "$chunk" -A "$PIN_SENDER" -J "$@" >"$work/iperf.json"
-		wait "$server" 2>/dev/null || true
-		server=
-		jq '.end.sum_received.bits_per_second / 8' "$work/iperf.json"
-	done | median
+	iperf3 -s -1 -p "$PORT" -A "$PIN_SINK" >/dev/null 2>&1 &
+	server=$!
+	for _ in $(seq 100); do
+		[[ -n $(ss -Hltn "sport = :$PORT") ]] && break
+		sleep 0.05
+	done
+	iperf3 -c 127.0.0.1 -p "$PORT" -n "$bytes" -l "$chunk" -A "$PIN_SENDER" -J "$@" >"$work/iperf.json"
+	wait "$server" 2>/dev/null || true
+	server=
+	jq '.end.sum_received.bits_per_second / 8' "$work/iperf.json"
 }
 
-echo "== iperf3, iperf3 -Z, iperf3 -F (same bytes, block size and pinning)" >&2
-ip_plain=$(iperf)
-ip_zero=$(iperf -Z)
-ip_file=$(iperf -F "$work/file")
+# Rounds, not blocks: each round runs every contender once, so a busy spell
+# on the machine hits all of them rather than one.
+echo "== $REPEAT rounds of: netvet read-write and sendfile, iperf3, iperf3 -Z, iperf3 -F ($SIZE in $CHUNK blocks, loopback TCP)" >&2
+for ((i = 0; i < REPEAT; i++)); do
+	"$work/netvet" bench copy --file "$work/file" --chunk "$chunk" --repeat 1 \
+		--methods read-write,sendfile --transports tcp \
+		--pin-sender "$PIN_SENDER" --pin-sink "$PIN_SINK" --format json --no-progress >"$work/netvet.$i.json"
+	jq '.results[] | select(.method=="read-write") | .summary.throughput_bytes_per_sec.median' "$work/netvet.$i.json" >>"$work/rw"
+	jq '.results[] | select(.method=="sendfile") | .summary.throughput_bytes_per_sec.median' "$work/netvet.$i.json" >>"$work/sf"
+	jq '.machine.memcpy_bytes_per_sec' "$work/netvet.$i.json" >>"$work/memcpy"
+	jq '.machine.load_avg_1m' "$work/netvet.$i.json" >>"$work/load"
+	iperf >>"$work/ip"
+	iperf -Z >>"$work/ipz"
+	iperf -F "$work/file" >>"$work/ipf"
+	echo "   round $((i + 1))/$REPEAT done" >&2
+done
 
-rw=$(jq '.results[] | select(.method=="read-write") | .summary.throughput_bytes_per_sec.median' "$work/netvet.json")
-sf=$(jq '.results[] | select(.method=="sendfile") | .summary.throughput_bytes_per_sec.median' "$work/netvet.json")
-memcpy=$(jq '.machine.memcpy_bytes_per_sec' "$work/netvet.json")
-load=$(jq '.machine.load_avg_1m' "$work/netvet.json")
+rw=$(median <"$work/rw") sf=$(median <"$work/sf")
+ip_plain=$(median <"$work/ip") ip_zero=$(median <"$work/ipz") ip_file=$(median <"$work/ipf")
+memcpy=$(sort -g "$work/memcpy" | tail -1) load=$(median <"$work/load")
 
 awk -v rw="$rw" -v sf="$sf" -v ip="$ip_plain" -v ipz="$ip_zero" -v ipf="$ip_file" \
 	-v mc="$memcpy" -v load="$load" -v size="$SIZE" -v chunk="$CHUNK" -v n="$REPEAT" 'BEGIN {
-	printf "\nloopback TCP, %s per run in %s blocks, median of %d runs (load %.2f at start)\n", size, chunk, n, load
+	printf "\nloopback TCP, %s per run in %s blocks, median of %d rounds (median load %.2f)\n", size, chunk, n, load
 	printf "%-34s %10s\n", "", "GB/s"
 	printf "%-34s %10.2f\n", "netvet read-write", rw/1e9
 	printf "%-34s %10.2f\n", "iperf3 (write from one buffer)", ip/1e9
