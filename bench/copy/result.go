@@ -67,8 +67,12 @@ type Run struct {
 	SenderNS     int64 `json:"sender_ns"`            // the sender's own first to last syscall
 	SenderUserNS int64 `json:"sender_user_ns"`
 	SenderSysNS  int64 `json:"sender_sys_ns"`
-	SinkUserNS   int64 `json:"sink_user_ns"`
+	SinkUserNS   int64 `json:"sink_user_ns"` // the sink's RUSAGE_SELF around its drain
 	SinkSysNS    int64 `json:"sink_sys_ns"`
+	// The sink process's whole life from wait4 (ProcessState.SysUsage):
+	// the drain plus exec and Go start-up, kept as a cross-check.
+	SinkTotalUserNS int64 `json:"sink_total_user_ns"`
+	SinkTotalSysNS  int64 `json:"sink_total_sys_ns"`
 	// Syscalls the method made; absent where not counted (io-copy).
 	Syscalls *int64 `json:"syscalls,omitempty"`
 	// msg-zerocopy: sends completed, and of those the kernel copied anyway.

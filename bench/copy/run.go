@@ -196,7 +196,8 @@ func (b *runner) runOnce(ctx context.Context, m Method, tr Transport, nets *veth
 	res := make(chan sendResult, 1)
 	go func() { res <- b.send(s, m, l) }()
 	sr := <-res
-	sk, sinkErr := sink.wait()
+	sk, total, sinkErr := sink.wait()
+	run.SinkTotalUserNS, run.SinkTotalSysNS = total.Utime.Nano(), total.Stime.Nano()
 
 	run.SenderNS = sr.end - sr.start
 	run.SenderUserNS, run.SenderSysNS = sr.userNS, sr.sysNS

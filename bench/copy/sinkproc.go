@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os/exec"
 	"strconv"
+	"syscall"
 
 	"github.com/netvet/netvet/bench"
 )
@@ -49,18 +50,23 @@ func startSink(ctx context.Context, cfg Config, l *link) (*sinkProc, error) {
 	return p, nil
 }
 
-// wait reads the sink's report and reaps the process.
-func (p *sinkProc) wait() (sinkReport, error) {
-	var rep sinkReport
+// wait reads the sink's report and reaps the process; total is the
+// process's whole rusage from wait4.
+func (p *sinkProc) wait() (rep sinkReport, total syscall.Rusage, err error) {
 	derr := json.NewDecoder(p.out).Decode(&rep)
 	werr := p.cmd.Wait()
+	if p.cmd.ProcessState != nil {
+		if ru, ok := p.cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			total = *ru
+		}
+	}
 	switch {
 	case derr != nil:
-		return rep, fmt.Errorf("sink sent no report (%v; exit: %v)", derr, werr)
+		return rep, total, fmt.Errorf("sink sent no report (%v; exit: %v)", derr, werr)
 	case werr != nil:
-		return rep, fmt.Errorf("sink: %w", werr)
+		return rep, total, fmt.Errorf("sink: %w", werr)
 	case rep.Error != "":
-		return rep, fmt.Errorf("sink: %s", rep.Error)
+		return rep, total, fmt.Errorf("sink: %s", rep.Error)
 	}
-	return rep, nil
+	return rep, total, nil
 }
