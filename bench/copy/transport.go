@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -99,28 +100,68 @@ func tcpPair(sendNS, sinkNS int, listenAddr [4]byte) (snd, snk int, err error) {
 	if err != nil {
 		return -1, -1, err
 	}
-	// connect(2) honours SO_SNDTIMEO: a broken veth setup fails in 5 s
-	// instead of the SYN retry budget of two minutes.
-	tv := unix.Timeval{Sec: 5}
-	if err := unix.SetsockoptTimeval(c, unix.SOL_SOCKET, unix.SO_SNDTIMEO, &tv); err != nil {
+	if err := connectTimeout(c, sa, 5000); err != nil {
 		unix.Close(c)
-		return -1, -1, fmt.Errorf("setsockopt SO_SNDTIMEO: %w", err)
+		return -1, -1, err
 	}
-	if err := unix.Connect(c, sa); err != nil {
-		unix.Close(c)
-		return -1, -1, fmt.Errorf("connect: %w", err)
+	var a int
+	for {
+		a, _, err = unix.Accept4(ln, unix.SOCK_CLOEXEC)
+		if err != unix.EINTR {
+			break
+		}
 	}
-	tv = unix.Timeval{}
-	if err := unix.SetsockoptTimeval(c, unix.SOL_SOCKET, unix.SO_SNDTIMEO, &tv); err != nil {
-		unix.Close(c)
-		return -1, -1, fmt.Errorf("setsockopt SO_SNDTIMEO: %w", err)
-	}
-	a, _, err := unix.Accept4(ln, unix.SOCK_CLOEXEC)
 	if err != nil {
 		unix.Close(c)
 		return -1, -1, fmt.Errorf("accept: %w", err)
 	}
 	return a, c, nil
+}
+
+// connectTimeout connects fd to sa within ms milliseconds. A blocking
+// connect(2) cannot be used: a signal (Go's preemption, SIGCHLD from the
+// previous sink) interrupts it with EINTR while the handshake goes on, and
+// a broken veth setup would hang for the SYN retry budget of two minutes.
+// So the socket is non-blocking for the connect, polled, and made blocking
+// again for the transfer.
+func connectTimeout(fd int, sa unix.Sockaddr, ms int) error {
+	if err := unix.SetNonblock(fd, true); err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	err := unix.Connect(fd, sa)
+	if err == unix.EINPROGRESS || err == unix.EINTR {
+		deadline := time.Now().Add(time.Duration(ms) * time.Millisecond)
+		for {
+			pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
+			left := int(time.Until(deadline).Milliseconds())
+			if left <= 0 {
+				return fmt.Errorf("connect: no answer within %d ms", ms)
+			}
+			n, perr := unix.Poll(pfd, left)
+			if perr == unix.EINTR || (perr == nil && n == 0) {
+				continue
+			}
+			if perr != nil {
+				return fmt.Errorf("connect: poll: %w", perr)
+			}
+			break
+		}
+		soerr, gerr := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+		if gerr != nil {
+			return fmt.Errorf("connect: %w", gerr)
+		}
+		err = nil
+		if soerr != 0 {
+			err = unix.Errno(soerr)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	if err := unix.SetNonblock(fd, false); err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	return nil
 }
 
 // socketIn makes a blocking TCP socket in network namespace ns (an fd of
