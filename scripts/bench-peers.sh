@@ -69,7 +69,10 @@ for ((i = 0; i < REPEAT; i++)); do
 	iperf >>"$work/ip"
 	iperf -Z >>"$work/ipz"
 	iperf -F "$work/file" >>"$work/ipf"
-	echo "   round $((i + 1))/$REPEAT done" >&2
+	printf '   round %d/%d GB/s: netvet rw %.2f sf %.2f | iperf3 %.2f -Z %.2f -F %.2f\n' $((i + 1)) "$REPEAT" \
+		"$(tail -1 "$work/rw" | awk '{print $1/1e9}')" "$(tail -1 "$work/sf" | awk '{print $1/1e9}')" \
+		"$(tail -1 "$work/ip" | awk '{print $1/1e9}')" "$(tail -1 "$work/ipz" | awk '{print $1/1e9}')" \
+		"$(tail -1 "$work/ipf" | awk '{print $1/1e9}')" >&2
 done
 
 rw=$(median <"$work/rw") sf=$(median <"$work/sf")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -47,7 +48,12 @@ func Measure(ctx context.Context, cfg Config) (*Report, error) {
 	unix.Close(w)
 	b.pipeSize = got
 
-	rep := &Report{Schema: Schema, Started: time.Now().UTC(), Machine: bench.DescribeMachine(), Config: ReportConfig{
+	machine := bench.DescribeMachine()
+	// The memcpy measurement and the checksum left a large dead heap: let
+	// the runtime collect it and hand it back now, so neither a GC cycle
+	// nor the background scavenger competes with the first runs.
+	debug.FreeOSMemory()
+	rep := &Report{Schema: Schema, Started: time.Now().UTC(), Machine: machine, Config: ReportConfig{
 		FileBytes: b.size, ChunkBytes: cfg.Chunk, PipeBytes: b.pipeSize, SinkReadBytes: sinkBuf,
 		VethMTU: vethMTU, Repeat: cfg.Repeat, Cold: cfg.Cold, Methods: cfg.Methods, Transports: cfg.Transports,
 	}}
@@ -105,6 +111,10 @@ func Measure(ctx context.Context, cfg Config) (*Report, error) {
 					continue
 				}
 				progress(fmt.Sprintf("%s over %s, run %d/%d", res.Method, tr, rep+1, cfg.Repeat))
+				// Collect between runs, outside the clock, so that the
+				// garbage of one run does not start a GC (which takes a
+				// whole CPU of two here) in the middle of the next.
+				runtime.GC()
 				res.Runs = append(res.Runs, b.runOnce(ctx, res.Method, tr, nets))
 				done++
 				if ctx.Err() != nil {
