@@ -39,9 +39,10 @@ head -c "$bytes" /dev/urandom >"$work/file"
 
 median() { sort -g | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
 
-# One iperf3 transfer of the file's size in CHUNK blocks; prints the receiver
-# rate in bytes/s (received bytes over the receiver's time, as netvet's time
-# ends at the sink's last read).
+# One iperf3 transfer of the file's size in CHUNK blocks. Prints "rate
+# sender-cpu receiver-cpu": the receiver rate in bytes/s (received bytes over
+# the receiver's time, as netvet's time ends at the sink's last read) and CPU
+# seconds per GB (10^9 bytes) from iperf3's own getrusage figures.
 iperf() {
 	iperf3 -s -1 -p "$PORT" -A "$PIN_SINK" >/dev/null 2>&1 &
 	server=$!
@@ -52,7 +53,14 @@ iperf() {
 	iperf3 -c 127.0.0.1 -p "$PORT" -n "$bytes" -l "$chunk" -A "$PIN_SENDER" -J "$@" >"$work/iperf.json"
 	wait "$server" 2>/dev/null || true
 	server=
-	jq '.end.sum_received.bits_per_second / 8' "$work/iperf.json"
+	jq -r --argjson gb "$bytes" '.end as $e | ($gb / 1e9) as $g |
+		"\($e.sum_received.bits_per_second / 8) \($e.cpu_utilization_percent.host_total / 100 * $e.sum_sent.seconds / $g) \($e.cpu_utilization_percent.remote_total / 100 * $e.sum_received.seconds / $g)"' "$work/iperf.json"
+}
+
+# netvet's figures for one method from one round's JSON, in iperf()'s format.
+netvet_figures() {
+	jq -r --arg m "$1" '.results[] | select(.method == $m) | .summary |
+		"\(.throughput_bytes_per_sec.median) \(.sender_cpu_s_per_gb.median) \(.sink_cpu_s_per_gb.median)"' "$2"
 }
 
 # Rounds, not blocks: each round runs every contender once, so a busy spell
@@ -61,36 +69,41 @@ echo "== $REPEAT rounds of: netvet read-write and sendfile, iperf3, iperf3 -Z, i
 for ((i = 0; i < REPEAT; i++)); do
 	"$work/netvet" bench copy --file "$work/file" --chunk "$chunk" --repeat 1 \
 		--methods read-write,sendfile --transports tcp \
-		--pin-sender "$PIN_SENDER" --pin-sink "$PIN_SINK" --format json --no-progress >"$work/netvet.$i.json"
-	jq '.results[] | select(.method=="read-write") | .summary.throughput_bytes_per_sec.median' "$work/netvet.$i.json" >>"$work/rw"
-	jq '.results[] | select(.method=="sendfile") | .summary.throughput_bytes_per_sec.median' "$work/netvet.$i.json" >>"$work/sf"
-	jq '.machine.memcpy_bytes_per_sec' "$work/netvet.$i.json" >>"$work/memcpy"
-	jq '.machine.load_avg_1m' "$work/netvet.$i.json" >>"$work/load"
+		--pin-sender "$PIN_SENDER" --pin-sink "$PIN_SINK" --format json --no-progress >"$work/netvet.json"
+	netvet_figures read-write "$work/netvet.json" >>"$work/nv-rw"
+	netvet_figures sendfile "$work/netvet.json" >>"$work/nv-sf"
+	jq '.machine.memcpy_bytes_per_sec' "$work/netvet.json" >>"$work/memcpy"
+	jq '.machine.load_avg_1m' "$work/netvet.json" >>"$work/load"
 	iperf >>"$work/ip"
 	iperf -Z >>"$work/ipz"
 	iperf -F "$work/file" >>"$work/ipf"
 	printf '   round %d/%d GB/s: netvet rw %.2f sf %.2f | iperf3 %.2f -Z %.2f -F %.2f\n' $((i + 1)) "$REPEAT" \
-		"$(tail -1 "$work/rw" | awk '{print $1/1e9}')" "$(tail -1 "$work/sf" | awk '{print $1/1e9}')" \
-		"$(tail -1 "$work/ip" | awk '{print $1/1e9}')" "$(tail -1 "$work/ipz" | awk '{print $1/1e9}')" \
-		"$(tail -1 "$work/ipf" | awk '{print $1/1e9}')" >&2
+		$(for f in nv-rw nv-sf ip ipz ipf; do tail -1 "$work/$f" | awk '{print $1/1e9}'; done) >&2
 done
 
-rw=$(median <"$work/rw") sf=$(median <"$work/sf")
-ip_plain=$(median <"$work/ip") ip_zero=$(median <"$work/ipz") ip_file=$(median <"$work/ipf")
+# col FILE N: the median of column N.
+col() { awk -v n="$2" '{print $n}' "$1" | median; }
 memcpy=$(sort -g "$work/memcpy" | tail -1) load=$(median <"$work/load")
 
-awk -v rw="$rw" -v sf="$sf" -v ip="$ip_plain" -v ipz="$ip_zero" -v ipf="$ip_file" \
-	-v mc="$memcpy" -v load="$load" -v size="$SIZE" -v chunk="$CHUNK" -v n="$REPEAT" 'BEGIN {
-	printf "\nloopback TCP, %s per run in %s blocks, median of %d rounds (median load %.2f)\n", size, chunk, n, load
-	printf "%-34s %10s\n", "", "GB/s"
-	printf "%-34s %10.2f\n", "netvet read-write", rw/1e9
-	printf "%-34s %10.2f\n", "iperf3 (write from one buffer)", ip/1e9
-	printf "%-34s %10.2f\n", "iperf3 -F (read file, write)", ipf/1e9
-	printf "%-34s %10.2f\n", "netvet sendfile", sf/1e9
-	printf "%-34s %10.2f\n", "iperf3 -Z (sendfile)", ipz/1e9
-	printf "%-34s %10.2f\n", "memcpy (physical ceiling)", mc/1e9
-	printf "\nratios (1.00 = as fast; target >= 0.95)\n"
-	printf "  netvet read-write / iperf3      %.2f\n", rw/ip
-	printf "  netvet read-write / iperf3 -F   %.2f\n", rw/ipf
-	printf "  netvet sendfile   / iperf3 -Z   %.2f\n", sf/ipz
-}'
+{
+	printf '\nloopback TCP, %s per run in %s blocks, median of %d rounds (median load %.2f)\n' "$SIZE" "$CHUNK" "$REPEAT" "$load"
+	printf '%-32s %8s %14s %14s\n' "" "GB/s" "sender s/GB" "receiver s/GB"
+	for row in "nv-rw:netvet read-write" "ip:iperf3 (write one buffer)" "ipf:iperf3 -F (read file, write)" \
+		"nv-sf:netvet sendfile" "ipz:iperf3 -Z (sendfile)"; do
+		f=${row%%:*}
+		printf '%-32s %8.2f %14.3f %14.3f\n' "${row#*:}" "$(col "$work/$f" 1 | awk '{print $1/1e9}')" \
+			"$(col "$work/$f" 2)" "$(col "$work/$f" 3)"
+	done
+	printf '%-32s %8.2f\n' "memcpy (physical ceiling)" "$(awk -v m="$memcpy" 'BEGIN {print m/1e9}')"
+	printf '\nratios (throughput: 1.00 = as fast, target >= 0.95; CPU: below 1 = cheaper)\n'
+	printf '%-32s %8s %14s %14s\n' "" "GB/s" "sender CPU" "receiver CPU"
+	for pair in "nv-rw:ip:netvet read-write / iperf3" "nv-rw:ipf:netvet read-write / iperf3 -F" "nv-sf:ipz:netvet sendfile / iperf3 -Z"; do
+		IFS=: read -r a b label <<<"$pair"
+		printf '%-32s %8.2f %14.2f %14.2f\n' "$label" \
+			"$(awk -v x="$(col "$work/$a" 1)" -v y="$(col "$work/$b" 1)" 'BEGIN {print x/y}')" \
+			"$(awk -v x="$(col "$work/$a" 2)" -v y="$(col "$work/$b" 2)" 'BEGIN {print x/y}')" \
+			"$(awk -v x="$(col "$work/$a" 3)" -v y="$(col "$work/$b" 3)" 'BEGIN {print x/y}')"
+	done
+	printf '\nnetvet sender CPU is its sending thread (RUSAGE_THREAD), receiver CPU the sink process while\n'
+	printf 'draining (it also computes CRC-32C); iperf3 reports each whole process (RUSAGE_SELF).\n'
+}
