@@ -78,8 +78,8 @@ func runSink(args []string, hook func(received int64)) int {
 	}
 	wg.Wait()
 	_ = unix.Getrusage(unix.RUSAGE_SELF, &r1)
-	rep.UserNS = tvNS(r1.Utime) - tvNS(r0.Utime)
-	rep.SysNS = tvNS(r1.Stime) - tvNS(r0.Stime)
+	rep.UserNS = r1.Utime.Nano() - r0.Utime.Nano()
+	rep.SysNS = r1.Stime.Nano() - r0.Stime.Nano()
 	for i, err := range errs {
 		if err != nil {
 			rep.Error = fmt.Sprintf("stream %d: %v", i, err)
@@ -145,5 +145,3 @@ func monotonicNS() int64 {
 	_ = unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts)
 	return ts.Nano()
 }
-
-func tvNS(tv unix.Timeval) int64 { return tv.Nano() }
