@@ -5,7 +5,7 @@ VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -X main.version=$(VERSION)
 FUZZTIME  ?= 20s
 
-.PHONY: build run test test-short bench fuzz lint clean
+.PHONY: build run test test-short bench bench-peers fuzz lint clean
 
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/netvet
@@ -25,6 +25,12 @@ test-short:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# netvet bench copy next to iperf3 / iperf3 -Z on loopback, with ratios and
+# the memcpy ceiling (needs iperf3 and jq; SIZE, CHUNK, REPEAT, PIN_SENDER,
+# PIN_SINK from the environment).
+bench-peers:
+	scripts/bench-peers.sh
 
 # Every fuzz target for FUZZTIME each (go test runs one -fuzz target at a time).
 fuzz:

@@ -7,10 +7,22 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/netvet/netvet/bench"
+	benchcopy "github.com/netvet/netvet/bench/copy"
 )
 
 func main() {
+	bench.RunRole(roles())
 	os.Exit(run(os.Args[1:]))
+}
+
+// roles are the hidden helper processes netvet re-executes itself as
+// (bench.Spawn): they must be dispatched before any command runs.
+func roles() map[string]bench.Role {
+	return map[string]bench.Role{
+		benchcopy.SinkRole: benchcopy.SinkMain,
+	}
 }
 
 // run executes the command line and returns the process exit code.
