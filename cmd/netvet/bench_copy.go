@@ -7,12 +7,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	benchcopy "github.com/netvet/netvet/bench/copy"
 	"github.com/spf13/cobra"
-	"golang.org/x/sys/unix"
 )
 
 func newBenchCopyCmd() *cobra.Command {
@@ -64,7 +62,7 @@ veth pair, made and removed by the benchmark; needs root), unix (socketpair), pi
 			}
 			cfg.PinSender, cfg.PinSink = pinSender, pinSink
 			if progOn || (!progressOff && isTerminal(os.Stderr)) {
-				cfg.Progress = progressBar(cmd.ErrOrStderr())
+				cfg.Progress = progressLine(cmd.ErrOrStderr(), "")
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -124,23 +122,4 @@ func benchCopy(ctx context.Context, cfg benchcopy.Config, format string, w io.Wr
 		return fmt.Errorf("%d run(s) failed; see the notes", failed)
 	}
 	return nil
-}
-
-// progressBar draws one self-overwriting line on a terminal.
-func progressBar(w io.Writer) func(done, total int, what string) {
-	return func(done, total int, what string) {
-		if done >= total {
-			fmt.Fprint(w, "\r\033[K")
-			return
-		}
-		const width = 30
-		n := width * done / max(total, 1)
-		fmt.Fprintf(w, "\r\033[K[%s%s] %d/%d %s", strings.Repeat("#", n), strings.Repeat(".", width-n), done, total, what)
-	}
-}
-
-// isTerminal reports whether f is a terminal (TCGETS succeeds only on one).
-func isTerminal(f *os.File) bool {
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
 }

@@ -93,7 +93,7 @@ func TestBenchCopyTable(t *testing.T) {
 
 func TestProgressBar(t *testing.T) {
 	var b bytes.Buffer
-	p := progressBar(&b)
+	p := progressLine(&b, "")
 	p(3, 12, "splice over tcp, run 1/5")
 	p(12, 12, "done")
 	want := "\r\033[K[#######.......................] 3/12 splice over tcp, run 1/5\r\033[K"

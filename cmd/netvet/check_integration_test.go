@@ -21,7 +21,7 @@ import (
 // live, as an operator would. They need root.
 
 // buildNetvet returns the netvet binary built once for this test binary
-// (TestMain removes it).
+// (TestMain in main_test.go removes it).
 func buildNetvet(t *testing.T) string {
 	t.Helper()
 	if why := netns.Available(); why != "" {
@@ -53,14 +53,6 @@ var built struct {
 	once      sync.Once
 	dir, path string
 	err       error
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if built.dir != "" {
-		os.RemoveAll(built.dir)
-	}
-	os.Exit(code)
 }
 
 // liveCheck runs `netvet check --format json` (inside ns when not nil) and

@@ -11,5 +11,9 @@ import (
 // under test can re-execute the test binary as a sink.
 func TestMain(m *testing.M) {
 	bench.RunRole(roles())
-	os.Exit(m.Run())
+	code := m.Run()
+	if built.dir != "" {
+		os.RemoveAll(built.dir) // the binary the integration tests built
+	}
+	os.Exit(code)
 }
