@@ -20,8 +20,31 @@ type analysis struct {
 	cfg  *collect.Config // never nil (empty when nothing was read)
 	host hostFacts
 
-	irqs map[string][]collect.QueueIRQ // NIC queue vectors, built on first use
-	plan *irqPlan                      // the host-wide IRQ ladder, built on first use
+	irqs  map[string][]collect.QueueIRQ // NIC queue vectors, built on first use
+	plan  *irqPlan                      // the host-wide IRQ ladder, built on first use
+	lines map[int]lineDelta             // IRQLineDelta per IRQ number, memoized
+}
+
+// lineDelta is a memoized Window.IRQLineDelta.
+type lineDelta struct {
+	d  IRQLineDelta
+	ok bool
+}
+
+// lineDelta returns IRQ irq's spread over the window. The irq, rss and
+// steering rules each read every NIC queue's vector, several times (spread,
+// significance, the CPU it lands on); each read walks 60 snapshots × 256
+// CPUs on a big host, so the answer is kept. Callers must not modify it.
+func (a *analysis) lineDelta(irq int) (IRQLineDelta, bool) {
+	if l, ok := a.lines[irq]; ok {
+		return l.d, l.ok
+	}
+	if a.lines == nil {
+		a.lines = map[int]lineDelta{}
+	}
+	d, ok := a.w.IRQLineDelta(strconv.Itoa(irq))
+	a.lines[irq] = lineDelta{d, ok}
+	return d, ok
 }
 
 func newAnalysis(w *Window, opts Options) *analysis {
