@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -327,7 +328,7 @@ func TestSoftnetCPUSkewEvidence(t *testing.T) {
 			t.Errorf("evidence %s = %v, want %v", metric, got, want)
 		}
 	}
-	if want := "enable RPS toward CPUs 1-2."; len(f.Recommendations) != 1 || !endsWith(f.Recommendations[0].Summary, want) {
+	if want := "enable RPS toward CPUs 1-2."; len(f.Recommendations) != 1 || !strings.HasSuffix(f.Recommendations[0].Summary, want) {
 		t.Errorf("recommendation should end with %q: %+v", want, f.Recommendations)
 	}
 }
@@ -356,8 +357,4 @@ func TestSoftnetFlowLimit(t *testing.T) {
 	if fs := byID(old.analyze(Options{}), "softnet.flow_limit"); len(fs) != 0 {
 		t.Errorf("flow_limit_count not printed, yet %s", fs[0].Summary)
 	}
-}
-
-func endsWith(s, suffix string) bool {
-	return len(s) >= len(suffix) && s[len(s)-len(suffix):] == suffix
 }
