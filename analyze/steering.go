@@ -140,7 +140,9 @@ func (a *analysis) rfsRecommended() []Finding {
 			per = flowCnt(int(entries), len(n.Rx))
 		}
 		for _, q := range n.Rx {
-			if q.RPSFlowCnt == 0 || !haveEntries || entries == 0 {
+			// Only queues without a table: one set by hand may be larger
+			// than this share, and must not be shrunk.
+			if q.RPSFlowCnt == 0 {
 				zeroCnt = append(zeroCnt, sysfsWrite{iface, fmt.Sprintf("queues/rx-%d/rps_flow_cnt", q.Index), strconv.Itoa(per)})
 			}
 			if q.RPSFlowCnt >= 0 {
