@@ -108,6 +108,7 @@ func TestBigHostAnalysis(t *testing.T) {
 		t.Errorf("NICs with queue vectors = %d, want ≥ 4", n)
 	}
 	res := Analyze(w, Options{})
+	t.Logf("healthy synthetic host: %v", ids(res))
 	for _, f := range res.Findings {
 		if f.Severity == Critical {
 			t.Errorf("healthy synthetic host: %s %s %s", f.Severity, f.ID, f.Summary)

@@ -98,7 +98,7 @@ var when = map[string]string{
 	"irq.numa_remote":         "a queue IRQ's affinity lies on another NUMA node than the NIC",
 	"rss.queue_skew":          "one RX queue carries ≥ 50% (≥ 4 queues; ≥ 90% with 2–3) of a NIC's interrupts or packets",
 	"rss.few_queues":          "fewer active channels than min(max channels, NUMA-local cores) with significant traffic",
-	"rps.recommended":         "fewer RX queues than usable CPUs, significant traffic, rps_cpus 0",
+	"rps.recommended":         "fewer RX queues than local physical cores, significant traffic, rps_cpus 0 (not on bonds or VLANs)",
 	"rfs.recommended":         "RPS is on but rps_sock_flow_entries or rps_flow_cnt is 0",
 	"rfs.accelerated":         "RFS on, several RX queues, ntuple filters supported but off",
 	"xps.recommended":         "several TX queues with xps_cpus 0 while queue IRQs are pinned",

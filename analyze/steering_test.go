@@ -77,6 +77,33 @@ func TestRPSRecommendedGates(t *testing.T) {
 			sc.cfg.NICs["eth0"].Rx[0].HasRPS = false
 			return sc
 		}, 0},
+		{"a bond: RPS is decided on its slaves", func() *scene {
+			sc := rpsScene(0, 1, 0, 20_000)
+			sc.cfg.NICs["eth0"].Kind = "bond"
+			return sc
+		}, 0},
+		{"a VLAN: RPS is decided on its lower NIC", func() *scene {
+			sc := rpsScene(0, 1, 0, 20_000)
+			sc.cfg.NICs["eth0"].Kind = "vlan"
+			return sc
+		}, 0},
+		{"a veth: its own rps_cpus applies", func() *scene {
+			sc := rpsScene(0, 1, 0, 20_000)
+			sc.cfg.NICs["eth0"].Kind = "veth"
+			return sc
+		}, Info},
+		{"one queue per physical core: hyperthreads do not count", func() *scene {
+			sc := rpsScene(0, 12, 0, 20_000)
+			sc.cfg.Topology = smtTopology(48, 2) // node 0: cores 0-11 and their siblings 24-35
+			onNode(sc.cfg.NICs["eth0"], 0, sc.cfg.Topology.Nodes[0])
+			return sc
+		}, 0},
+		{"fewer queues than physical cores", func() *scene {
+			sc := rpsScene(0, 11, 0, 20_000)
+			sc.cfg.Topology = smtTopology(48, 2)
+			onNode(sc.cfg.NICs["eth0"], 0, sc.cfg.Topology.Nodes[0])
+			return sc
+		}, Info},
 		{"the IRQ CPU already drops: warning", func() *scene {
 			return rpsScene(0, 1, 0, 20_000).softnetSeries(cpuSeries{processed: cumulative(0, 2e5), dropped: cumulative(0, 5)})
 		}, Warning},
