@@ -95,16 +95,6 @@ func deriveHost(s *collect.Snapshot, cfg *collect.Config) hostFacts {
 // ncpu is the number of online CPUs (0 when unknown).
 func (h hostFacts) ncpu() int { return h.online.Count() }
 
-// nodeOf returns the NUMA node of cpu, -1 when unknown.
-func (h hostFacts) nodeOf(cpu int) int {
-	for n, set := range h.nodes {
-		if set.Has(cpu) {
-			return n
-		}
-	}
-	return -1
-}
-
 // nicCPUs returns the CPUs local to a NIC (its local_cpulist, else its
 // node's CPUs), limited to online ones, and a phrase saying where that came
 // from. Without NUMA facts it is every online CPU.
