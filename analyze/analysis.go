@@ -20,8 +20,31 @@ type analysis struct {
 	cfg  *collect.Config // never nil (empty when nothing was read)
 	host hostFacts
 
-	irqs map[string][]collect.QueueIRQ // NIC queue vectors, built on first use
-	plan *irqPlan                      // the host-wide IRQ ladder, built on first use
+	irqs  map[string][]collect.QueueIRQ // NIC queue vectors, built on first use
+	plan  *irqPlan                      // the host-wide IRQ ladder, built on first use
+	lines map[int]lineDelta             // IRQLineDelta per IRQ number, memoized
+}
+
+// lineDelta is a memoized Window.IRQLineDelta.
+type lineDelta struct {
+	d  IRQLineDelta
+	ok bool
+}
+
+// lineDelta returns IRQ irq's spread over the window. The irq, rss and
+// steering rules each read every NIC queue's vector, several times (spread,
+// significance, the CPU it lands on); each read walks 60 snapshots × 256
+// CPUs on a big host, so the answer is kept. Callers must not modify it.
+func (a *analysis) lineDelta(irq int) (IRQLineDelta, bool) {
+	if l, ok := a.lines[irq]; ok {
+		return l.d, l.ok
+	}
+	if a.lines == nil {
+		a.lines = map[int]lineDelta{}
+	}
+	d, ok := a.w.IRQLineDelta(strconv.Itoa(irq))
+	a.lines[irq] = lineDelta{d, ok}
+	return d, ok
 }
 
 func newAnalysis(w *Window, opts Options) *analysis {
@@ -71,16 +94,6 @@ func deriveHost(s *collect.Snapshot, cfg *collect.Config) hostFacts {
 
 // ncpu is the number of online CPUs (0 when unknown).
 func (h hostFacts) ncpu() int { return h.online.Count() }
-
-// nodeOf returns the NUMA node of cpu, -1 when unknown.
-func (h hostFacts) nodeOf(cpu int) int {
-	for n, set := range h.nodes {
-		if set.Has(cpu) {
-			return n
-		}
-	}
-	return -1
-}
 
 // nicCPUs returns the CPUs local to a NIC (its local_cpulist, else its
 // node's CPUs), limited to online ones, and a phrase saying where that came

@@ -137,12 +137,13 @@ func leadingDigits(s string) string {
 // is in use: their absence means "none here", not "could not look".
 var notInUse = map[string]bool{"bonding": true}
 
-// blindSpots lists collectors that did not deliver, with the IDs they hide.
+// blindSpots lists collectors that did not deliver, with the IDs they hide:
+// those with a group of needs (see needs) in which no collector delivered.
 func blindSpots(s *collect.Snapshot, only []string) []Blind {
 	if s == nil {
 		return nil
 	}
-	var out []Blind
+	down := map[string]bool{}
 	for _, st := range s.Status {
 		if st.State == collect.StateOK {
 			continue
@@ -152,14 +153,22 @@ func blindSpots(s *collect.Snapshot, only []string) []Blind {
 			// there is no bond to look at and nothing is hidden.
 			continue
 		}
+		down[st.Name] = true
+	}
+	var out []Blind
+	for _, st := range s.Status {
+		if !down[st.Name] {
+			continue
+		}
 		var hides []string
-		for _, r := range rules {
-			if !slices.Contains(r.needs, st.Name) {
+		for _, c := range Catalog() {
+			if len(only) > 0 && !slices.Contains(only, c.ID) {
 				continue
 			}
-			for _, id := range r.ids {
-				if len(only) == 0 || slices.Contains(only, id) {
-					hides = append(hides, id)
+			for _, group := range needs[c.ID] {
+				if slices.Contains(group, st.Name) && !slices.ContainsFunc(group, func(n string) bool { return !down[n] }) {
+					hides = append(hides, c.ID)
+					break
 				}
 			}
 		}
@@ -167,7 +176,7 @@ func blindSpots(s *collect.Snapshot, only []string) []Blind {
 			continue
 		}
 		slices.Sort(hides)
-		out = append(out, Blind{Collector: st.Name, State: string(st.State), Reason: st.Err, Hides: slices.Compact(hides)})
+		out = append(out, Blind{Collector: st.Name, State: string(st.State), Reason: st.Err, Hides: hides})
 	}
 	return out
 }

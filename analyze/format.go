@@ -37,8 +37,14 @@ func fmtRate(r float64) string {
 	}
 }
 
-// pct formats a share 0..1 as "62.5%".
-func pct(share float64) string { return fmt.Sprintf("%.1f%%", share*100) }
+// pct formats a share 0..1 as "62.5%"; shares below 0.1% keep two
+// significant digits ("0.017%"), so a small ratio is not shown as 0.0%.
+func pct(share float64) string {
+	if share > 0 && share < 0.001 {
+		return fmt.Sprintf("%.2g%%", share*100)
+	}
+	return fmt.Sprintf("%.1f%%", share*100)
+}
 
 // bytesIEC formats a byte count as "16 MiB".
 func bytesIEC(b float64) string {

@@ -2,7 +2,6 @@ package analyze
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/netvet/netvet/collect"
 	"github.com/netvet/netvet/internal/cpumask"
@@ -47,7 +46,7 @@ func (a *analysis) nicIRQSpread(vs []collect.QueueIRQ) (irqSpread, bool) {
 	sp := irqSpread{perCPU: map[int]uint64{}}
 	found := false
 	for _, v := range vs {
-		d, ok := a.w.IRQLineDelta(strconv.Itoa(v.IRQ))
+		d, ok := a.lineDelta(v.IRQ)
 		if !ok {
 			continue
 		}
@@ -126,7 +125,7 @@ func (a *analysis) queuesOnCPU(vs []collect.QueueIRQ, cpu int, total uint64) int
 	for _, q := range nicQueues(vs) {
 		var onCPU, all uint64
 		for _, v := range q.vectors {
-			d, ok := a.w.IRQLineDelta(strconv.Itoa(v.IRQ))
+			d, ok := a.lineDelta(v.IRQ)
 			if !ok {
 				continue
 			}
@@ -149,7 +148,7 @@ func (a *analysis) queuesOnCPU(vs []collect.QueueIRQ, cpu int, total uint64) int
 func (a *analysis) queueSignificant(q nicQueue, total uint64) bool {
 	var all uint64
 	for _, v := range q.vectors {
-		if d, ok := a.w.IRQLineDelta(strconv.Itoa(v.IRQ)); ok {
+		if d, ok := a.lineDelta(v.IRQ); ok {
 			all += d.Total.Inc
 		}
 	}

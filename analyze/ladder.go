@@ -3,7 +3,6 @@ package analyze
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/netvet/netvet/collect"
@@ -155,7 +154,7 @@ func (a *analysis) vectorCPU(irq int) int {
 			return aff.Affinity.First()
 		}
 	}
-	d, ok := a.w.IRQLineDelta(strconv.Itoa(irq))
+	d, ok := a.lineDelta(irq)
 	if !ok || d.Total.Inc == 0 {
 		return -1
 	}

@@ -126,7 +126,7 @@ func (a *analysis) rssQueueSkew(iface string) (Finding, bool) {
 		source, unit = "proc/interrupts", "interrupts"
 		first := true
 		for _, v := range vs {
-			d, ok := a.w.IRQLineDelta(strconv.Itoa(v.IRQ))
+			d, ok := a.lineDelta(v.IRQ)
 			if !ok {
 				continue
 			}

@@ -2,34 +2,72 @@ package analyze
 
 import "strings"
 
-// rule is one family's check: the IDs it may emit, the collectors it reads
-// (when one is unavailable, Result.Blind names these IDs) and the function.
-// Rules are pure: they read the analysis and return findings.
+// rule is one family's check: the IDs it may emit and the function. Rules
+// are pure: they read the analysis and return findings.
 type rule struct {
-	ids   []string
-	needs []string
-	run   func(a *analysis) []Finding
+	ids []string
+	run func(a *analysis) []Finding
 }
 
 // rules is the whole rule set, one entry per family file.
 var rules = []rule{
-	{ids: []string{"irq.concentrated", "irq.queues_share_cpu", "irq.numa_remote"},
-		needs: []string{"interrupts", "irq_affinity", "nics", "topology"}, run: irqRules},
-	{ids: []string{"rss.queue_skew", "rss.few_queues"},
-		needs: []string{"interrupts", "ethtool", "nics", "topology"}, run: rssRules},
-	{ids: []string{"rps.recommended", "rfs.recommended", "rfs.accelerated", "xps.recommended"},
-		needs: []string{"nics", "sysctls", "ethtool", "irq_affinity", "softnet"}, run: steeringRules},
-	{ids: []string{"softnet.drops", "softnet.squeeze", "softnet.cpu_skew", "softnet.flow_limit"},
-		needs: []string{"softnet", "sysctls"}, run: softnetRules},
-	{ids: []string{"nic.rx_ring_overrun", "nic.ring_small", "nic.rx_errors", "nic.tx_drops", "nic.link_down", "nic.offload_off"},
-		needs: []string{"links", "ethtool", "nics", "addrs"}, run: nicRules},
+	{ids: []string{"irq.concentrated", "irq.queues_share_cpu", "irq.numa_remote"}, run: irqRules},
+	{ids: []string{"rss.queue_skew", "rss.few_queues"}, run: rssRules},
+	{ids: []string{"rps.recommended", "rfs.recommended", "rfs.accelerated", "xps.recommended"}, run: steeringRules},
+	{ids: []string{"softnet.drops", "softnet.squeeze", "softnet.cpu_skew", "softnet.flow_limit"}, run: softnetRules},
+	{ids: []string{"nic.rx_ring_overrun", "nic.ring_small", "nic.rx_errors", "nic.tx_drops", "nic.link_down", "nic.offload_off"}, run: nicRules},
 	{ids: []string{"tcp.listen_overflow", "tcp.listen_queue_full", "tcp.syn_queue_drops", "tcp.syncookies_off",
-		"tcp.syncookies_sent", "tcp.rcv_pruned", "tcp.buffer_limit", "tcp.autotuning_off", "tcp.ephemeral_ports", "tcp.retransmits"},
-		needs: []string{"netstat", "snmp", "sysctls", "listeners", "tcp_remotes"}, run: tcpRules},
-	{ids: []string{"udp.rcvbuf_errors"}, needs: []string{"snmp", "sysctls"}, run: udpRules},
+		"tcp.syncookies_sent", "tcp.rcv_pruned", "tcp.buffer_limit", "tcp.autotuning_off", "tcp.ephemeral_ports", "tcp.retransmits"}, run: tcpRules},
+	{ids: []string{"udp.rcvbuf_errors"}, run: udpRules},
 	{ids: []string{"bond.slave_down", "bond.link_failures", "bond.speed_mismatch", "bond.no_slaves",
-		"bond.lacp_no_partner", "bond.lacp_split", "bond.lacp_no_aggregator"},
-		needs: []string{"bonding"}, run: bondRules},
+		"bond.lacp_no_partner", "bond.lacp_split", "bond.lacp_no_aggregator"}, run: bondRules},
+}
+
+// needs lists, per finding ID, the collectors its rule cannot look without
+// (Result.Blind names the IDs an unavailable collector hides). Every group
+// needs one collector that delivered; a group of several names
+// alternatives (per-queue packets from ethtool, else queue interrupts).
+// Collectors that only refine a finding are left out: without the
+// topology the ladder uses every online CPU, without irqbalance its note
+// says "if irqbalance runs", and the rule still looks.
+var needs = map[string][][]string{
+	"irq.concentrated":        {{"interrupts"}},
+	"irq.queues_share_cpu":    {{"interrupts"}},
+	"irq.numa_remote":         {{"interrupts"}, {"irq_affinity"}, {"nics"}, {"topology"}},
+	"rss.queue_skew":          {{"ethtool", "interrupts"}},
+	"rss.few_queues":          {{"ethtool"}, {"interrupts", "links", "ethtool"}},
+	"rps.recommended":         {{"nics", "interrupts"}},
+	"rfs.recommended":         {{"nics"}},
+	"rfs.accelerated":         {{"nics"}, {"sysctls"}, {"ethtool"}},
+	"xps.recommended":         {{"nics"}, {"irq_affinity"}, {"interrupts"}},
+	"softnet.drops":           {{"softnet"}},
+	"softnet.squeeze":         {{"softnet"}},
+	"softnet.cpu_skew":        {{"softnet"}},
+	"softnet.flow_limit":      {{"softnet"}},
+	"nic.rx_ring_overrun":     {{"links", "ethtool"}},
+	"nic.ring_small":          {{"ethtool"}},
+	"nic.rx_errors":           {{"links", "ethtool"}},
+	"nic.tx_drops":            {{"links", "ethtool"}},
+	"nic.link_down":           {{"links"}, {"addrs"}},
+	"nic.offload_off":         {{"ethtool"}},
+	"tcp.listen_overflow":     {{"netstat"}},
+	"tcp.listen_queue_full":   {{"listeners"}},
+	"tcp.syn_queue_drops":     {{"netstat"}},
+	"tcp.syncookies_off":      {{"sysctls"}},
+	"tcp.syncookies_sent":     {{"netstat"}},
+	"tcp.rcv_pruned":          {{"netstat"}},
+	"tcp.buffer_limit":        {{"sysctls"}},
+	"tcp.autotuning_off":      {{"sysctls"}},
+	"tcp.ephemeral_ports":     {{"sysctls"}, {"tcp_remotes"}},
+	"tcp.retransmits":         {{"snmp"}},
+	"udp.rcvbuf_errors":       {{"snmp"}},
+	"bond.slave_down":         {{"bonding"}},
+	"bond.link_failures":      {{"bonding"}},
+	"bond.speed_mismatch":     {{"bonding"}},
+	"bond.no_slaves":          {{"bonding"}},
+	"bond.lacp_no_partner":    {{"bonding"}},
+	"bond.lacp_split":         {{"bonding"}},
+	"bond.lacp_no_aggregator": {{"bonding"}},
 }
 
 // CatalogEntry describes one finding ID: for `netvet check --list`, the docs, and
@@ -60,7 +98,7 @@ var when = map[string]string{
 	"irq.numa_remote":         "a queue IRQ's affinity lies on another NUMA node than the NIC",
 	"rss.queue_skew":          "one RX queue carries ≥ 50% (≥ 4 queues; ≥ 90% with 2–3) of a NIC's interrupts or packets",
 	"rss.few_queues":          "fewer active channels than min(max channels, NUMA-local cores) with significant traffic",
-	"rps.recommended":         "fewer RX queues than usable CPUs, significant traffic, rps_cpus 0",
+	"rps.recommended":         "fewer RX queues than local physical cores, significant traffic, rps_cpus 0 (not on bonds or VLANs)",
 	"rfs.recommended":         "RPS is on but rps_sock_flow_entries or rps_flow_cnt is 0",
 	"rfs.accelerated":         "RFS on, several RX queues, ntuple filters supported but off",
 	"xps.recommended":         "several TX queues with xps_cpus 0 while queue IRQs are pinned",

@@ -22,9 +22,13 @@ const (
 	// 10,000 packets on a CPU that processes ≥ 10k packets/s, in two
 	// consecutive intervals, is a CPU that cannot keep up; a handful of
 	// squeezes an hour on an idle VM is not.
-	squeezeRatio   = 1e-4
-	squeezeMinPPS  = 10_000
-	squeezeMinBoot = 1_000_000 // packets since boot before a since-boot squeeze ratio means anything
+	// Since boot, the average rate over the uptime dilutes busy hours with
+	// idle ones, so its gate is ten times lower; without an uptime, 1M
+	// packets in total is the least that says anything.
+	squeezeRatio      = 1e-4
+	squeezeMinPPS     = 10_000
+	squeezeMinBootPPS = 1_000
+	squeezeMinBoot    = 1_000_000
 
 	// cpu_skew: one CPU doing ≥ 70% of the host's packet processing, with
 	// at least 1,000 packets/s in total (since boot: 100/s on average) —
@@ -101,10 +105,12 @@ func (a *analysis) softnetDrops(d SoftnetDelta) (Finding, bool) {
 			"more packets queued per CPU means more memory under overload and more queueing delay; it absorbs bursts, it does not add CPU",
 			setting{"net.core.netdev_max_backlog", strconv.FormatInt(next, 10)}))
 	} else {
+		// A fixed value could be lower than the unknown current one: the
+		// command doubles whatever the host has.
 		f.Recommendations = append(f.Recommendations, Recommendation{
-			Summary:  "Raise net.core.netdev_max_backlog (its current value was not readable here): double it, e.g. from the default 1000 to 2000.",
-			Commands: []string{"sysctl net.core.netdev_max_backlog", "sysctl -w net.core.netdev_max_backlog=2000"},
-			Persist:  "add the line to " + SysctlFile,
+			Summary:  "Double net.core.netdev_max_backlog (its current value was not readable here; the kernel's default is 1000): the first command shows it, the second sets twice that.",
+			Commands: []string{"sysctl net.core.netdev_max_backlog", "sysctl -w net.core.netdev_max_backlog=$(( 2 * $(sysctl -n net.core.netdev_max_backlog) ))"},
+			Persist:  "add `net.core.netdev_max_backlog = N` with the new value to " + SysctlFile + " (applied at boot; `sysctl --system` reloads)",
 			Risk:     "more memory and queueing delay under overload",
 		})
 	}
@@ -129,6 +135,9 @@ func (a *analysis) softnetSqueeze(d SoftnetDelta) (Finding, bool) {
 	if sq.SinceBoot {
 		if proc.Inc < squeezeMinBoot {
 			return Finding{}, false
+		}
+		if r, ok := proc.Rate(); ok && r < squeezeMinBootPPS {
+			return Finding{}, false // an idle host's handful of squeezes a day
 		}
 		sev = Info
 	} else {

@@ -18,6 +18,16 @@ const (
 	rfsEntries = 32768
 )
 
+// stackedKinds are devices whose packets arrive through their lower NIC's
+// receive path: RPS is decided there, by get_rps_cpu on the lower device in
+// netif_receive_skb_internal, and the bond or VLAN rx handler then goes
+// "another_round" in __netif_receive_skb_core without asking again
+// (https://github.com/torvalds/linux/blob/master/net/core/dev.c), so their
+// own rps_cpus never applies. (A bridge passes frames up with a fresh
+// netif_receive_skb, where its rps_cpus does apply.) The loopback's packets
+// are processed on the CPU that sent them.
+var stackedKinds = map[string]bool{"bond": true, "vlan": true, "loopback": true}
+
 func steeringRules(a *analysis) []Finding {
 	var out []Finding
 	out = append(out, a.rpsRecommended()...)
@@ -55,7 +65,7 @@ func (a *analysis) rpsRecommended() []Finding {
 	out := a.rpsSingleVector()
 	for _, iface := range sortedKeys(a.cfg.NICs) {
 		n := a.cfg.NICs[iface]
-		if n.Kind == "loopback" || len(n.Rx) == 0 {
+		if len(n.Rx) == 0 || stackedKinds[n.Kind] {
 			continue
 		}
 		anyKnown, anyOn := false, false
@@ -64,7 +74,9 @@ func (a *analysis) rpsRecommended() []Finding {
 			anyOn = anyOn || q.HasRPS && !q.RPSCPUs.IsEmpty()
 		}
 		local, from := a.nicCPUs(iface)
-		if !anyKnown || anyOn || len(n.Rx) >= local.Count() {
+		// One RSS queue per local physical core already spreads the work
+		// as far as it usefully goes; RPS would add IPIs, not capacity.
+		if !anyKnown || anyOn || len(n.Rx) >= a.host.cores(local) {
 			continue
 		}
 		traffic, busy := a.rxTraffic(iface)
@@ -140,7 +152,9 @@ func (a *analysis) rfsRecommended() []Finding {
 			per = flowCnt(int(entries), len(n.Rx))
 		}
 		for _, q := range n.Rx {
-			if q.RPSFlowCnt == 0 || !haveEntries || entries == 0 {
+			// Only queues without a table: one set by hand may be larger
+			// than this share, and must not be shrunk.
+			if q.RPSFlowCnt == 0 {
 				zeroCnt = append(zeroCnt, sysfsWrite{iface, fmt.Sprintf("queues/rx-%d/rps_flow_cnt", q.Index), strconv.Itoa(per)})
 			}
 			if q.RPSFlowCnt >= 0 {

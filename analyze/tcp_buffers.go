@@ -206,7 +206,9 @@ func (a *analysis) windowFraction() (float64, string) {
 	if a.last != nil && kernelAtLeast(a.last.Host.Kernel, 6, 6) {
 		return 0.5, "Linux ≥ 6.6 starts at 50% and measures per socket"
 	}
-	if s, ok := a.sysctlInt("net.ipv4.tcp_adv_win_scale"); ok && s != 0 {
+	// tcp_win_from_space: scale ≤ 0 gives space >> -scale (0: all of it),
+	// scale > 0 gives space − space >> scale. The kernel accepts −31..31.
+	if s, ok := a.sysctlInt("net.ipv4.tcp_adv_win_scale"); ok && s >= -31 && s <= 31 {
 		if s > 0 {
 			return 1 - math.Pow(2, -float64(s)), fmt.Sprintf("tcp_adv_win_scale %d", s)
 		}
@@ -222,8 +224,9 @@ func kernelAtLeast(release string, major, minor int) bool {
 	if len(parts) < 2 {
 		return false
 	}
+	// The minor may carry a suffix when there is no sublevel ("6.6-rc1").
 	ma, err1 := strconv.Atoi(parts[0])
-	mi, err2 := strconv.Atoi(strings.TrimRightFunc(parts[1], func(r rune) bool { return r < '0' || r > '9' }))
+	mi, err2 := strconv.Atoi(leadingDigits(parts[1]))
 	if err1 != nil || err2 != nil {
 		return false
 	}
