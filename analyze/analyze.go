@@ -65,7 +65,7 @@ func Analyze(w *Window, opts Options) Result {
 			if len(opts.Only) > 0 && !slices.Contains(opts.Only, f.ID) {
 				continue
 			}
-			if res.SinceBoot && f.Severity == Critical {
+			if res.SinceBoot && f.Severity == Critical && !currentState[f.ID] {
 				// A total since boot is history, not loss happening now.
 				f.Severity = Warning
 			}
@@ -75,6 +75,15 @@ func Analyze(w *Window, opts Options) Result {
 	sortFindings(res.Findings)
 	res.Blind = blindSpots(w.Last(), opts.Only)
 	return res
+}
+
+// currentState names findings that describe the state a snapshot shows
+// (a bond with no aggregator passes no traffic, a bond whose every slave is
+// down is down), not a counter: one snapshot is enough to call them
+// critical, since they are true now.
+var currentState = map[string]bool{
+	"bond.lacp_no_aggregator": true,
+	"bond.slave_down":         true,
 }
 
 // ValidateIDs reports the first of ids that no rule emits, so a typo in
