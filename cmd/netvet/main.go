@@ -6,9 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/netvet/netvet/bench"
+	"github.com/netvet/netvet/bench/accept"
 )
 
 func main() {
+	// A re-executed netvet may be a benchmark's helper process (load
+	// generator, sink): that must be decided before any command runs.
+	bench.RunRole(map[string]bench.Role{
+		accept.LoadRole: accept.RunLoad,
+	})
 	os.Exit(run(os.Args[1:]))
 }
 
