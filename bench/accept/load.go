@@ -91,11 +91,13 @@ type loadReport struct {
 type loadCounts struct {
 	Responses uint64      `json:"responses"`
 	Conns     uint64      `json:"conns"`
+	Arrivals  uint64      `json:"arrivals"`
+	Unsent    uint64      `json:"unsent"`
 	Errors    ErrorCounts `json:"errors"`
 }
 
 func countsOf(s *loadStats) loadCounts {
-	return loadCounts{Responses: s.responses, Conns: s.conns, Errors: ErrorCounts{
+	return loadCounts{Responses: s.responses, Conns: s.conns, Arrivals: s.arrivals, Unsent: s.unsent, Errors: ErrorCounts{
 		Refused: s.errs[errRefused], Reset: s.errs[errReset], Timeout: s.errs[errTimeout],
 		EOF: s.errs[errEOF], Other: s.errs[errOther], Detail: s.other,
 	}}
@@ -221,6 +223,17 @@ type loadProc struct {
 	kill   func()
 }
 
+// result waits for the report, taking the event lines nobody else wants.
+func (p *loadProc) result() loadReport {
+	for {
+		select {
+		case <-p.events:
+		case r := <-p.report:
+			return r
+		}
+	}
+}
+
 // startLoad starts the generator process inside ns (the host for nil).
 func startLoad(ns *netns, cfg loadConfig, spawn spawnFunc) (*loadProc, error) {
 	r, w, err := os.Pipe()
@@ -241,7 +254,10 @@ func startLoad(ns *netns, cfg loadConfig, spawn spawnFunc) (*loadProc, error) {
 		r.Close()
 		return nil, fmt.Errorf("start load generator: %w", err)
 	}
-	p := &loadProc{wait: cmd.Wait, events: make(chan string, 3), report: make(chan loadReport, 1),
+	// events is unbuffered: the report cannot be handed over before the
+	// reader of the events has taken "done", so it never looks like an
+	// early exit.
+	p := &loadProc{wait: cmd.Wait, events: make(chan string), report: make(chan loadReport, 1),
 		kill: func() { cmd.Process.Kill() }}
 	go func() {
 		defer r.Close()

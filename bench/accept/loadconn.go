@@ -46,6 +46,8 @@ const (
 type loadStats struct {
 	responses uint64
 	conns     uint64 // connections finished with every response read
+	arrivals  uint64 // open loop: requests due
+	unsent    uint64 // open loop: due requests still waiting for a connection when the run ended
 	errs      [nErrKinds]uint64
 	other     map[string]uint64
 }
@@ -53,6 +55,8 @@ type loadStats struct {
 func (s *loadStats) add(o *loadStats) {
 	s.responses += o.responses
 	s.conns += o.conns
+	s.arrivals += o.arrivals
+	s.unsent += o.unsent
 	for i := range s.errs {
 		s.errs[i] += o.errs[i]
 	}

@@ -67,15 +67,17 @@ func (t *loadThread) run() {
 	nextScan := int64(0)
 	for {
 		now := t.now()
+		if t.openLoop() {
+			// Before the end check: a thread that wakes up late still owes
+			// the requests that fell due before the end.
+			t.arrive(now)
+		}
 		if now >= t.end {
 			t.closeIdle()
-			if t.busy() == 0 || now >= t.quit {
+			if t.busy() == 0 && t.qhead == len(t.queue) || now >= t.quit {
 				t.abandon(now)
 				return
 			}
-		}
-		if t.openLoop() {
-			t.arrive(now)
 		}
 		t.restartPending(now)
 		if now >= nextScan {
@@ -83,7 +85,7 @@ func (t *loadThread) run() {
 			nextScan = now + int64(10*time.Millisecond)
 		}
 		wait := int64(10 * time.Millisecond)
-		if t.openLoop() && now < t.end {
+		if t.openLoop() && int64(t.next) < t.end {
 			wait = min(wait, max(int64(t.next)-t.now(), 0))
 		}
 		n, err := epollWait(t.ep, t.events, wait, &t.pwait2)
@@ -109,7 +111,11 @@ func (t *loadThread) busy() int {
 
 // arrive queues the open-loop arrivals that are due and gives them slots.
 func (t *loadThread) arrive(now int64) {
-	for now < t.end && int64(t.next) <= now {
+	for int64(t.next) < t.end && int64(t.next) <= now {
+		t.tot.arrivals++
+		if t.inWindow(int64(t.next)) {
+			t.win.arrivals++
+		}
 		if len(t.queue)-t.qhead >= maxQueued {
 			t.countErr(now, errOther, "client-overload")
 		} else {
@@ -344,12 +350,12 @@ func (t *loadThread) responseDone(i int, now int64) {
 		if t.inWindow(now) {
 			t.win.conns++
 		}
-	case now >= t.end:
-		t.closeConn(i)
 	case t.openLoop():
-		c.state = stIdle
+		c.state = stIdle // after the end too: queued arrivals may still need it
 		t.idle = append(t.idle, int32(i))
 		t.dispatch()
+	case now >= t.end:
+		t.closeConn(i)
 	default:
 		t.sendNext(i, now)
 	}
@@ -434,8 +440,16 @@ func (t *loadThread) closeIdle() {
 }
 
 // abandon closes whatever is left when the thread stops: requests still in
-// flight at the quit time are timeouts.
+// flight at the quit time are timeouts, arrivals that never got a
+// connection are unsent.
 func (t *loadThread) abandon(now int64) {
+	for _, at := range t.queue[t.qhead:] {
+		t.tot.unsent++
+		if t.inWindow(at) {
+			t.win.unsent++
+		}
+	}
+	t.queue, t.qhead = t.queue[:0], 0
 	for i := range t.conns {
 		c := &t.conns[i]
 		if c.state == stConnecting || c.state == stSent {

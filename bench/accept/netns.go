@@ -32,36 +32,53 @@ type netns struct {
 func newNetns() (*netns, error) {
 	n := &netns{work: make(chan func()), quit: make(chan struct{}), gone: make(chan struct{})}
 	ready := make(chan error, 1)
-	go func() {
-		defer close(n.gone)
-		runtime.LockOSThread()
-		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			// Still in the host's namespace: the thread may go back to the pool.
-			runtime.UnlockOSThread()
-			ready <- fmt.Errorf("create network namespace: unshare(CLONE_NEWNET): %w", err)
-			return
-		}
-		// From here on the thread must never run anything else: returning
-		// without UnlockOSThread makes the Go runtime end the thread.
-		if err := linkUp("lo"); err != nil {
-			ready <- fmt.Errorf("bring up lo in the bench's network namespace: %w", err)
-			return
-		}
-		ready <- nil
-		for {
-			select {
-			case f := <-n.work:
-				f()
-			case <-n.quit:
-				return
-			}
-		}
-	}()
+	go n.hold(ready)
 	if err := <-ready; err != nil {
 		<-n.gone
 		return nil, err
 	}
 	return n, nil
+}
+
+// hold enters a new namespace on a thread of its own and serves Do there
+// until Close.
+func (n *netns) hold(ready chan<- error) {
+	runtime.LockOSThread()
+	if unix.Gettid() == unix.Getpid() {
+		// The main thread: Go cannot end it, it would park it for good,
+		// still inside the namespace, and /proc/self/net (which follows
+		// the thread-group leader) would show the bench's namespace for
+		// the rest of the process. While this goroutine holds the main
+		// thread, the next one starts elsewhere.
+		inner := make(chan error, 1)
+		go n.hold(inner)
+		err := <-inner
+		runtime.UnlockOSThread()
+		ready <- err
+		return
+	}
+	defer close(n.gone)
+	if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
+		// Still in the host's namespace: the thread may go back to the pool.
+		runtime.UnlockOSThread()
+		ready <- fmt.Errorf("create network namespace: unshare(CLONE_NEWNET): %w", err)
+		return
+	}
+	// From here on the thread must never run anything else: returning
+	// without UnlockOSThread makes the Go runtime end the thread.
+	if err := linkUp("lo"); err != nil {
+		ready <- fmt.Errorf("bring up lo in the bench's network namespace: %w", err)
+		return
+	}
+	ready <- nil
+	for {
+		select {
+		case f := <-n.work:
+			f()
+		case <-n.quit:
+			return
+		}
+	}
 }
 
 // Do runs f on the thread inside the namespace (on the caller for the host).

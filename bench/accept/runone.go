@@ -55,6 +55,7 @@ func runOne(ctx context.Context, cfg Config, m Model, mode Mode, isolated bool, 
 	defer func() {
 		if !waited {
 			lp.kill()
+			lp.result()
 			lp.wait()
 		}
 	}()
@@ -65,8 +66,14 @@ func runOne(ctx context.Context, cfg Config, m Model, mode Mode, isolated bool, 
 	phase := "warmup"
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
-	var churn *time.Ticker
+	// Restarts follow the client's clock: at window start + k·churn, for
+	// every such moment inside the window, even when this process gets to
+	// run late.
+	churn := time.NewTimer(time.Hour)
+	churn.Stop()
+	defer churn.Stop()
 	var churnC <-chan time.Time
+	var nextRestart, winEnd int64 // CLOCK_MONOTONIC
 	restarts := 0
 	var lastReq uint64
 	lastT := start
@@ -80,30 +87,38 @@ func runOne(ctx context.Context, cfg Config, m Model, mode Mode, isolated bool, 
 				if err != nil {
 					return Measurement{}, fmt.Errorf("load generator: bad start line %q", ev)
 				}
-				srv.setWindow(b+int64(cfg.Warmup), b+int64(cfg.Warmup+cfg.Duration))
-				continue
-			}
-			if ev == lineMeasure {
-				a, phase = takeMark(ctx, srv, ns), "measure"
-				if cfg.Churn > 0 {
-					churn = time.NewTicker(cfg.Churn)
+				winStart := b + int64(cfg.Warmup)
+				winEnd = winStart + int64(cfg.Duration)
+				srv.setWindow(winStart, winEnd)
+				if cfg.Churn > 0 && winStart+int64(cfg.Churn) < winEnd {
+					nextRestart = winStart + int64(cfg.Churn)
+					churn.Reset(time.Duration(nextRestart - monoNow()))
 					churnC = churn.C
 				}
 				continue
 			}
+			if ev == lineMeasure {
+				a, phase = takeMark(ctx, srv, ns), "measure"
+				continue
+			}
 			b, phase = takeMark(ctx, srv, ns), "drain"
 			cpu = srv.cpuSince(a.cpu)
-			if churn != nil {
-				churn.Stop()
-			}
 		case rep := <-lp.report:
 			waited = true
 			return Measurement{}, loadFailed(rep, lp.wait())
 		case <-churnC:
+			churnC = nil
+			if monoNow() >= winEnd {
+				continue // too late: the window is over
+			}
 			if err := srv.Restart(restarts % cfg.Workers); err != nil {
 				return Measurement{}, fmt.Errorf("restart worker %d: %w", restarts%cfg.Workers, err)
 			}
 			restarts++
+			if nextRestart += int64(cfg.Churn); nextRestart < winEnd {
+				churn.Reset(time.Duration(nextRestart - monoNow()))
+				churnC = churn.C
+			}
 		case now := <-tick.C:
 			var req uint64
 			for _, c := range srv.counts(-1) {
@@ -156,6 +171,7 @@ func summarizeRun(w window) Measurement {
 		Seconds: w.seconds, Responses: w.load.Window.Responses, Conns: w.load.Window.Conns,
 		Latency: w.load.Latency, Connect: w.load.Connect, FirstByte: w.load.FirstByte,
 		Errors: w.load.Window.Errors, Restarts: w.restarts, KernelScope: w.scope,
+		Arrivals: w.load.Window.Arrivals, Unsent: w.load.Window.Unsent,
 		Jain: nan(), MaxMin: nan(), ServerCPUPerConn: nan(), ServerCPUPerReq: nan(), ClientCPUPerReq: nan(),
 	}
 	r.Rate = nan()

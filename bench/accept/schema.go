@@ -76,7 +76,11 @@ type Measurement struct {
 	Connect   Latency     `json:"connect_us"`
 	FirstByte Latency     `json:"first_byte_us"`
 	Errors    ErrorCounts `json:"errors"`
-	Restarts  int         `json:"restarts"` // worker restarts in the window (--churn)
+	// Open loop (--rate): requests due in the window, and those of them
+	// still waiting for a free connection (all --conns busy) at the end.
+	Arrivals uint64 `json:"arrivals,omitempty"`
+	Unsent   uint64 `json:"unsent,omitempty"`
+	Restarts int    `json:"restarts"` // worker restarts in the window (--churn)
 
 	Workers       []WorkerCount `json:"workers"`
 	Jain          Num           `json:"jain"`    // Jain's index over per-worker load (conns in close mode, requests in keep-alive)

@@ -55,7 +55,7 @@ func Drive(ctx context.Context, cfg Config, addr netip.AddrPort) (Measurement, e
 	if err != nil {
 		return Measurement{}, err
 	}
-	rep := <-lp.report
+	rep := lp.result()
 	if werr := lp.wait(); rep.Error != "" || werr != nil {
 		return Measurement{}, loadFailed(rep, werr)
 	}

@@ -19,7 +19,7 @@ const maxWorkerColumns = 16
 func WriteTable(w io.Writer, rep *Report) error {
 	t := newTable(w)
 	t.Header("model", "mode", "rate/s", "p50", "p99", "p99.9", "failed", "jain", "max:min",
-		"wasted/conn", "srv µs/conn", "overflows", "listen drops", "reqq drops", "restarts")
+		"wasted", "srv µs/op", "overflows", "drops", "reqq full", "restarts")
 	var notes []string
 	for _, res := range rep.Results {
 		r := res.Median()
@@ -43,7 +43,7 @@ func WriteTable(w io.Writer, rep *Report) error {
 		if err := t.Append(string(res.Model), string(res.Mode), rate,
 			usFmt(r.Latency.P50), usFmt(r.Latency.P99), usFmt(r.Latency.P999),
 			failedFmt(r.Errors), numFmt(r.Jain, "%.3f"), numFmt(r.MaxMin, "%.2f"), wasted,
-			numFmt(r.ServerCPUPerConn, "%.1f"), k("ListenOverflows"), k("ListenDrops"), k("TCPReqQFullDrop"),
+			numFmt(srvPerOp(res.Mode, r), "%.1f"), k("ListenOverflows"), k("ListenDrops"), k("TCPReqQFullDrop"),
 			fmt.Sprint(r.Restarts)); err != nil {
 			return err
 		}
@@ -70,7 +70,9 @@ func WriteTable(w io.Writer, rep *Report) error {
 		rep.Config.Workers, rep.Config.Conns, rep.Config.ClientThreads, secFmt(rep.Config.DurationS), secFmt(rep.Config.WarmupS),
 		loopFmt(rep.Config), where)
 	fmt.Fprintln(w, "rate: connections/s in close mode, requests/s in keepalive mode; latency from connect (close) or request (keepalive) to the whole response;")
-	fmt.Fprintln(w, "jain: 1 = every worker equally loaded, 1/N = one worker does everything; srv µs/conn: server threads' CPU (handshakes run in softirq, mostly on the client's CPU on loopback).")
+	fmt.Fprintln(w, "jain: 1 = every worker equally loaded, 1/N = one does everything; wasted: wakeups for the listener that found nothing, per connection;")
+	fmt.Fprintln(w, "srv µs/op: server threads' CPU per connection or request (on loopback the handshake runs in softirq, mostly on the client's CPU); overflows, drops, reqq full: TcpExt")
+	fmt.Fprintln(w, "ListenOverflows, ListenDrops, TCPReqQFullDrop during the window; restarts: --churn.")
 	for _, s := range rep.Skipped {
 		fmt.Fprintf(w, "skipped %s: %s\n", s.Model, s.Reason)
 	}
@@ -83,23 +85,32 @@ func WriteTable(w io.Writer, rep *Report) error {
 // writeWorkers prints each worker's share of the load (connections in close
 // mode, requests in keep-alive mode).
 func writeWorkers(w io.Writer, rep *Report) error {
-	if rep.Config.Workers > maxWorkerColumns || len(rep.Results) == 0 {
+	n := 0
+	for _, res := range rep.Results {
+		n = max(n, len(res.Median().Workers))
+	}
+	if n == 0 || n > maxWorkerColumns {
 		return nil
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "per worker: connections (close) or requests (keepalive) in the window")
 	t := newTable(w)
 	hdr := []any{"model", "mode"}
-	for i := range rep.Config.Workers {
+	for i := range n {
 		hdr = append(hdr, fmt.Sprintf("w%d", i))
 	}
 	t.Header(hdr...)
 	for _, res := range rep.Results {
 		row := []any{string(res.Model), string(res.Mode)}
-		for _, wc := range res.Median().Workers {
-			v := wc.Conns
+		ws := res.Median().Workers
+		for i := range n {
+			if i >= len(ws) {
+				row = append(row, "")
+				continue
+			}
+			v := ws[i].Conns
 			if res.Mode == KeepAlive {
-				v = wc.Requests
+				v = ws[i].Requests
 			}
 			row = append(row, fmt.Sprint(v))
 		}
@@ -116,6 +127,14 @@ func newTable(w io.Writer) *tablewriter.Table {
 		tablewriter.WithHeaderAutoFormat(tw.Off),
 		tablewriter.WithRowAlignment(tw.AlignRight),
 	)
+}
+
+// srvPerOp is the server's CPU per connection (close) or request (keep-alive).
+func srvPerOp(m Mode, r Measurement) Num {
+	if m == KeepAlive {
+		return r.ServerCPUPerReq
+	}
+	return r.ServerCPUPerConn
 }
 
 func usesEpollListener(m Model) bool {
