@@ -5,7 +5,7 @@ VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -X main.version=$(VERSION)
 FUZZTIME  ?= 20s
 
-.PHONY: build run test test-short bench fuzz lint clean
+.PHONY: build run test test-short bench bench-peers bench-peers-accept fuzz lint clean
 
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/netvet
@@ -25,6 +25,14 @@ test-short:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Peer benchmarks (numbers for the closing notes): each benchmark adds its
+# part as a prerequisite. Needs Debian's wrk; as root runs in namespaces.
+bench-peers: bench-peers-accept
+
+# wrk vs the built-in generator of `netvet bench accept` (ratio must be >= 1).
+bench-peers-accept: build
+	scripts/bench-peers-accept.sh
 
 # Every fuzz target for FUZZTIME each (go test runs one -fuzz target at a time).
 fuzz:

@@ -150,7 +150,7 @@ func generate(cfg loadConfig, out io.Writer) loadReport {
 		}
 		t := &loadThread{cfg: &cfg, base: base, conns: make([]conn, n), h: newHistograms(),
 			warmEnd: warmEnd, end: end, quit: end + int64(cfg.timeout) + int64(100*time.Millisecond)}
-		t.sa = unix.SockaddrInet4{Port: int(cfg.addr.Port()), Addr: a4}
+		t.sa = rawSockaddr(a4, int(cfg.addr.Port()))
 		if cfg.rate > 0 {
 			t.period = float64(time.Second) * float64(cfg.threads) / cfg.rate
 			t.next = t.period * float64(i) / float64(cfg.threads) // interleave the threads' arrivals

@@ -12,7 +12,7 @@ import (
 type loadThread struct {
 	cfg    *loadConfig
 	base   time.Time
-	sa     unix.SockaddrInet4
+	sa     unix.RawSockaddrInet4
 	ep     int
 	pwait2 bool
 	conns  []conn
@@ -173,13 +173,13 @@ func (t *loadThread) connect(i int, start int64) {
 	now := t.now()
 	*c = conn{fd: -1, state: stConnecting, head: c.head[:0], left: int32(t.cfg.reqs), bodyLeft: -1,
 		tConn: now, tStart: start, deadline: now + int64(t.cfg.timeout)}
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	fd, err := rawSocket()
 	if err != nil {
 		t.fail(i, errOther, err)
 		return
 	}
 	c.fd = int32(fd)
-	if err := unix.Connect(fd, &t.sa); err != nil && err != unix.EINPROGRESS {
+	if err := rawConnect(fd, &t.sa); err != nil && err != unix.EINPROGRESS {
 		t.fail(i, errKind(err), err)
 		return
 	}
@@ -200,7 +200,7 @@ func (t *loadThread) write(i int, now int64) error {
 	if c.left <= 1 {
 		req = requestClose
 	}
-	n, err := unix.Write(int(c.fd), req)
+	n, err := rawWrite(int(c.fd), req)
 	if err != nil {
 		return err
 	}
@@ -230,7 +230,7 @@ func (t *loadThread) watch(i int, events uint32) {
 		op = unix.EPOLL_CTL_ADD
 	}
 	ev := unix.EpollEvent{Events: events, Fd: int32(i)}
-	if err := unix.EpollCtl(t.ep, op, int(c.fd), &ev); err != nil {
+	if err := rawEpollCtl(t.ep, op, int(c.fd), &ev); err != nil {
 		t.fail(i, errOther, err)
 		return
 	}
@@ -264,7 +264,7 @@ func (t *loadThread) event(i int, ev uint32) {
 // read takes what arrived on slot i and advances the response.
 func (t *loadThread) read(i int, ev uint32) {
 	c := &t.conns[i]
-	n, err := unix.Read(int(c.fd), t.buf)
+	n, err := rawRead(int(c.fd), t.buf)
 	switch {
 	case err == unix.EAGAIN:
 		return
@@ -406,7 +406,7 @@ func (t *loadThread) closeConn(i int) {
 		return // already available
 	}
 	if c.fd >= 0 {
-		unix.Close(int(c.fd))
+		rawClose(int(c.fd))
 	}
 	c.fd, c.state, c.events = -1, stFree, 0
 	if t.openLoop() {
@@ -432,7 +432,7 @@ func (t *loadThread) closeIdle() {
 	for _, i := range t.idle {
 		if t.conns[i].state == stIdle {
 			c := &t.conns[i]
-			unix.Close(int(c.fd))
+			rawClose(int(c.fd))
 			c.fd, c.state, c.events = -1, stFree, 0
 		}
 	}
@@ -456,7 +456,7 @@ func (t *loadThread) abandon(now int64) {
 			t.countErr(now, errTimeout, "")
 		}
 		if c.fd >= 0 {
-			unix.Close(int(c.fd))
+			rawClose(int(c.fd))
 			c.fd, c.state = -1, stFree
 		}
 	}

@@ -128,7 +128,9 @@ func checkRun(t *testing.T, r Measurement, workers, conns int) {
 	if r.Errors.Total() != 0 || r.Accounting.ClientFailures != 0 {
 		t.Errorf("failures: window %+v, whole run %d", r.Errors, r.Accounting.ClientFailures)
 	}
-	if r.Responses == 0 || r.Accounting.ClientResponses == 0 {
+	// A starved machine (go test runs packages in parallel) may leave a
+	// short window empty; the whole run never is.
+	if r.Accounting.ClientResponses == 0 {
 		t.Fatalf("no responses: %+v", r)
 	}
 	if r.Accounting.ClientResponses != r.Accounting.ServerResponses {
@@ -147,7 +149,7 @@ func checkRun(t *testing.T, r Measurement, workers, conns int) {
 	if d := int64(sum) - int64(r.Responses); d > int64(2*conns) || d < -int64(2*conns) {
 		t.Errorf("window: workers wrote %d responses, client read %d", sum, r.Responses)
 	}
-	if !r.Latency.P50.Valid() || r.Latency.N != int64(r.Responses) {
+	if r.Latency.N != int64(r.Responses) || r.Responses > 0 && !r.Latency.P50.Valid() {
 		t.Errorf("latency summary %+v for %d responses", r.Latency, r.Responses)
 	}
 }

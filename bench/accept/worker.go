@@ -209,7 +209,7 @@ func (w *worker) stopAccepting() {
 // multi_accept, libuv); --accept-batch changes it.
 func (w *worker) acceptSome(st *connTable, buf []byte, max int, countWasted bool) {
 	for i := 0; i < max; i++ {
-		fd, err := accept4(w.lfd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+		fd, err := rawAccept4(w.lfd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 		if err != nil {
 			switch err {
 			case unix.EAGAIN:
@@ -251,7 +251,7 @@ func (w *worker) adopt(fd, ph int) bool {
 	w.conns.add(ph)
 	w.active.Add(1)
 	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(fd)}
-	if err := unix.EpollCtl(w.epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
+	if err := rawEpollCtl(w.epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
 		w.active.Add(-1)
 		w.errs.add(ph)
 		unix.Close(fd)
@@ -265,7 +265,7 @@ func (w *worker) adopt(fd, ph int) bool {
 func (w *worker) serve(fd int, buf []byte, st *connTable) bool {
 	pend := st.partial(fd)
 	copy(buf, pend)
-	n, err := unix.Read(fd, buf[len(pend):])
+	n, err := rawRead(fd, buf[len(pend):])
 	switch {
 	case err == unix.EAGAIN:
 		st.watch(w.epfd, fd, w)
@@ -292,7 +292,7 @@ func (w *worker) serve(fd int, buf []byte, st *connTable) bool {
 			resp = responseClose
 		}
 		// Responses are tiny: a short write means the client stopped reading.
-		if k, err := unix.Write(fd, resp); err != nil || k != len(resp) {
+		if k, err := rawWrite(fd, resp); err != nil || k != len(resp) {
 			w.errs.add(w.ph)
 			return false
 		}
@@ -311,7 +311,7 @@ func (w *worker) serve(fd int, buf []byte, st *connTable) bool {
 
 func (w *worker) closeConn(fd int, st *connTable) {
 	st.forget(fd)
-	unix.Close(fd)
+	rawClose(fd)
 	w.active.Add(-1)
 }
 
@@ -399,7 +399,7 @@ func (t *connTable) watch(epfd, fd int, w *worker) {
 		return
 	}
 	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLRDHUP, Fd: int32(fd)}
-	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil && err != unix.EEXIST {
+	if err := rawEpollCtl(epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil && err != unix.EEXIST {
 		w.errs.add(w.ph)
 	}
 	t.state[fd] = 2

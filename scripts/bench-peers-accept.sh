@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Peers of `netvet bench accept`: Debian's wrk against the bench's own
+# minimal server (one model, --listen) with "Connection: close", then the
+# built-in generator against the same server with the same threads and
+# connections, alternating for ROUNDS rounds. Prints the median connection
+# rates and their ratio. The built-in generator must reach at least wrk's
+# rate (ratio >= 1): generator and server share the CPUs, so a generator
+# that costs more per connection leaves less to the server and would be
+# what limits the benchmark.
+#
+# As root it runs in a network namespace of its own (removed on exit, even
+# on error), so the host's loopback and sysctls are not involved.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=${BIN:-bin/netvet}
+MODEL=${MODEL:-reuseport}
+WORKERS=${WORKERS:-$(nproc)}
+THREADS=${THREADS:-$(nproc)}
+CONNS=${CONNS:-64}
+DURATION=${DURATION:-5}
+ROUNDS=${ROUNDS:-3}
+PORT=${PORT:-18080}
+
+if ! command -v wrk >/dev/null; then
+	echo "bench-peers-accept: wrk not found (Debian: apt-get install wrk)" >&2
+	exit 1
+fi
+[ -x "$BIN" ] || { echo "bench-peers-accept: $BIN missing; run make build" >&2; exit 1; }
+
+IN=()
+NS=""
+SRV=""
+cleanup() {
+	if [ -n "$SRV" ]; then kill "$SRV" 2>/dev/null || true; wait "$SRV" 2>/dev/null || true; fi
+	if [ -n "$NS" ]; then ip netns del "$NS" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+if [ "$(id -u)" = 0 ] && command -v ip >/dev/null; then
+	NS="netvet-peers-$$"
+	ip netns add "$NS"
+	ip -n "$NS" link set lo up
+	IN=(ip netns exec "$NS")
+fi
+
+"${IN[@]}" "$BIN" bench accept --listen "$PORT" --models "$MODEL" --workers "$WORKERS" &
+SRV=$!
+for _ in $(seq 50); do
+	if "${IN[@]}" bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT" 2>/dev/null; then break; fi
+	sleep 0.1
+done
+
+median() { sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
+
+wrk_rates=()
+our_rates=()
+for r in $(seq "$ROUNDS"); do
+	w=$("${IN[@]}" wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" -H 'Connection: close' "http://127.0.0.1:$PORT/" |
+		awk '/^Requests\/sec:/ {print $2}')
+	o=$("${IN[@]}" "$BIN" bench accept --target "127.0.0.1:$PORT" --mode close --conns "$CONNS" \
+		--client-threads "$THREADS" --duration "${DURATION}s" --warmup 0s |
+		awk '{for (i = 1; i <= NF; i++) if ($i == "conn/s,") print $(i-1)}')
+	echo "round $r: wrk $w conn/s, netvet $o conn/s"
+	wrk_rates+=("$w")
+	our_rates+=("$o")
+done
+
+W=$(printf '%s\n' "${wrk_rates[@]}" | median)
+O=$(printf '%s\n' "${our_rates[@]}" | median)
+RATIO=$(awk -v o="$O" -v w="$W" 'BEGIN {printf "%.2f", o / w}')
+echo "accept peers: server $MODEL, $WORKERS workers; $THREADS threads, $CONNS connections, ${DURATION}s x $ROUNDS rounds (median)"
+echo "  wrk -H 'Connection: close'  $W conn/s"
+echo "  netvet generator            $O conn/s"
+echo "  ratio netvet/wrk            $RATIO (must be >= 1)"
+awk -v r="$RATIO" 'BEGIN {exit !(r >= 1)}' || { echo "bench-peers-accept: the built-in generator is slower than wrk" >&2; exit 1; }
