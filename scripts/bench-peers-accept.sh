@@ -52,24 +52,44 @@ done
 
 median() { sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
 
+# cpu CMD...: runs CMD, prints its stdout, and appends its user+system CPU
+# seconds to $CPUFILE (bash's time keyword, no extra package needed).
+CPUFILE=$(mktemp)
+trap 'rm -f "$CPUFILE"; cleanup' EXIT
+cpu() {
+	local TIMEFORMAT='%U %S'
+	{ time "$@" 2>/dev/null; } 2>>"$CPUFILE"
+}
+cpu_us_per_conn() { # seconds line, rate: µs of generator CPU per connection
+	tail -n1 "$CPUFILE" | awk -v r="$1" -v d="$DURATION" '{printf "%.1f", ($1 + $2) * 1e6 / (r * d)}'
+}
+
 wrk_rates=()
 our_rates=()
+wrk_cpu=()
+our_cpu=()
 for r in $(seq "$ROUNDS"); do
-	w=$("${IN[@]}" wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" -H 'Connection: close' "http://127.0.0.1:$PORT/" |
+	w=$(cpu "${IN[@]}" wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" -H 'Connection: close' "http://127.0.0.1:$PORT/" |
 		awk '/^Requests\/sec:/ {print $2}')
-	o=$("${IN[@]}" "$BIN" bench accept --target "127.0.0.1:$PORT" --mode close --conns "$CONNS" \
+	wc=$(cpu_us_per_conn "$w")
+	o=$(cpu "${IN[@]}" "$BIN" bench accept --target "127.0.0.1:$PORT" --mode close --conns "$CONNS" \
 		--client-threads "$THREADS" --duration "${DURATION}s" --warmup 0s |
 		awk '{for (i = 1; i <= NF; i++) if ($i == "conn/s,") print $(i-1)}')
-	echo "round $r: wrk $w conn/s, netvet $o conn/s"
+	oc=$(cpu_us_per_conn "$o")
+	echo "round $r: wrk $w conn/s ($wc µs CPU/conn), netvet $o conn/s ($oc µs CPU/conn)"
 	wrk_rates+=("$w")
 	our_rates+=("$o")
+	wrk_cpu+=("$wc")
+	our_cpu+=("$oc")
 done
 
 W=$(printf '%s\n' "${wrk_rates[@]}" | median)
 O=$(printf '%s\n' "${our_rates[@]}" | median)
+WC=$(printf '%s\n' "${wrk_cpu[@]}" | median)
+OC=$(printf '%s\n' "${our_cpu[@]}" | median)
 RATIO=$(awk -v o="$O" -v w="$W" 'BEGIN {printf "%.2f", o / w}')
 echo "accept peers: server $MODEL, $WORKERS workers; $THREADS threads, $CONNS connections, ${DURATION}s x $ROUNDS rounds (median)"
-echo "  wrk -H 'Connection: close'  $W conn/s"
-echo "  netvet generator            $O conn/s"
+echo "  wrk -H 'Connection: close'  $W conn/s, $WC µs generator CPU per connection"
+echo "  netvet generator            $O conn/s, $OC µs generator CPU per connection"
 echo "  ratio netvet/wrk            $RATIO (must be >= 1)"
 awk -v r="$RATIO" 'BEGIN {exit !(r >= 1)}' || { echo "bench-peers-accept: the built-in generator is slower than wrk" >&2; exit 1; }

@@ -15,14 +15,17 @@ import (
 // window. ListenOverflows: a full accept queue dropped a completed
 // handshake; ListenDrops: every drop at a listener (overflows included);
 // TCPReqQFullDrop: a SYN dropped because the SYN queue was full without
-// syncookies; the migrate pair counts tcp_migrate_req at work.
-var kernelKeys = []string{
-	"TcpExt.ListenOverflows",
-	"TcpExt.ListenDrops",
-	"TcpExt.TCPReqQFullDrop",
-	"TcpExt.TCPReqQFullDoCookies",
-	"TcpExt.TCPMigrateReqSuccess",
-	"TcpExt.TCPMigrateReqFailure",
+// syncookies (TCPReqQFullDoCookies: answered with a cookie instead); the
+// migrate pair counts tcp_migrate_req at work.
+func kernelKeys() []string {
+	return []string{
+		"TcpExt.ListenOverflows",
+		"TcpExt.ListenDrops",
+		"TcpExt.TCPReqQFullDrop",
+		"TcpExt.TCPReqQFullDoCookies",
+		"TcpExt.TCPMigrateReqSuccess",
+		"TcpExt.TCPMigrateReqFailure",
+	}
 }
 
 // nsProcFS is the collect.Source of a run: an fs.FS rooted at "/" as seen
@@ -37,15 +40,13 @@ var kernelKeys = []string{
 // then parses exactly what it would parse on a host.
 type nsProcFS struct{ ns *netns }
 
-var nsProcFiles = map[string]string{
-	"proc/net/netstat": "/proc/thread-self/net/netstat",
-	"proc/net/snmp":    "/proc/thread-self/net/snmp",
-}
-
 // Open implements fs.FS.
 func (f nsProcFS) Open(name string) (fs.File, error) {
-	real, ok := nsProcFiles[name]
-	if !ok {
+	var real string
+	switch name {
+	case "proc/net/netstat", "proc/net/snmp":
+		real = "/proc/thread-self/net/" + name[len("proc/net/"):]
+	default:
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
 	var data []byte
@@ -102,7 +103,7 @@ func readKernel(ctx context.Context, ns *netns) kernelSample {
 		return kernelSample{status: fmt.Sprintf("netstat collector %s: %s", st.State, st.Err)}
 	}
 	out := map[string]uint64{}
-	for _, k := range kernelKeys {
+	for _, k := range kernelKeys() {
 		if v, ok := snap.Netstat.Get(k); ok {
 			out[k] = v
 		}
