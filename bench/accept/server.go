@@ -257,38 +257,6 @@ func (s *server) Stop() {
 	}
 }
 
-// phase tells in which part of the client's run the present moment is.
-func (s *server) phase() int {
-	t := int64(time.Since(s.epoch))
-	switch {
-	case t < s.winStart.Load():
-		return phaseWarmup
-	case t < s.winEnd.Load():
-		return phaseWindow
-	}
-	return phaseDrain
-}
-
-// setWindow sets the measured window, given in CLOCK_MONOTONIC nanoseconds
-// (the clock the client measures with, shared by every process), so that
-// both ends count the same interval instead of whenever the parent gets to
-// read its pipe (tens of milliseconds late on a busy 2-CPU box). Go's
-// monotonic time is CLOCK_MONOTONIC; the offset is taken once, here.
-func (s *server) setWindow(startMono, endMono int64) {
-	off := monoNow() - int64(time.Since(s.epoch))
-	s.winEnd.Store(endMono - off)
-	s.winStart.Store(startMono - off)
-}
-
-// monoNow reads CLOCK_MONOTONIC.
-func monoNow() int64 {
-	var ts unix.Timespec
-	if err := unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts); err != nil {
-		return 0
-	}
-	return ts.Nano()
-}
-
 // slotCount is what one slot's workers did.
 type slotCount struct {
 	Conns, Requests, Wasted, Errors, Local uint64
