@@ -50,6 +50,10 @@ func WriteTable(w io.Writer, rep *Report) error {
 		if r.KernelStatus != "ok" && !contains(notes, "kernel counters: "+r.KernelStatus) {
 			notes = append(notes, "kernel counters: "+r.KernelStatus)
 		}
+		if r.Unsent > 0 {
+			notes = append(notes, fmt.Sprintf("%s %s: %d of %d requests due were never sent (all --conns busy): the server fell behind --rate",
+				res.Model, res.Mode, r.Unsent, r.Arrivals))
+		}
 		if r.CPULocal != nil {
 			notes = append(notes, fmt.Sprintf("%s %s: %.0f%% of connections were accepted on the CPU that received their SYN",
 				res.Model, res.Mode, 100*float64(*r.CPULocal)))
