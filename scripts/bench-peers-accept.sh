@@ -8,6 +8,12 @@
 # that costs more per connection leaves less to the server and would be
 # what limits the benchmark.
 #
+# With two CPUs or more it pins the server to CPU 0 and the generators to
+# the others (PIN=0 turns that off): each side then has CPUs of its own and
+# the rate measures what a generator can drive, instead of how the
+# scheduler split two shared CPUs in that round (on a busy 2-CPU box the
+# unpinned rates of either tool swing by 40% from round to round).
+#
 # As root it runs in a network namespace of its own (removed on exit, even
 # on error), so the host's loopback and sysctls are not involved.
 set -euo pipefail
@@ -15,8 +21,19 @@ cd "$(dirname "$0")/.."
 
 BIN=${BIN:-bin/netvet}
 MODEL=${MODEL:-reuseport}
-WORKERS=${WORKERS:-$(nproc)}
-THREADS=${THREADS:-$(nproc)}
+NCPU=$(nproc)
+PIN=${PIN:-$([ "$NCPU" -ge 2 ] && echo 1 || echo 0)}
+if [ "$PIN" = 1 ]; then
+	SRV_PIN=(taskset -c 0)
+	GEN_PIN=(taskset -c "1-$((NCPU - 1))")
+	WORKERS=${WORKERS:-1}
+	THREADS=${THREADS:-$((NCPU - 1))}
+else
+	SRV_PIN=()
+	GEN_PIN=()
+	WORKERS=${WORKERS:-$NCPU}
+	THREADS=${THREADS:-$NCPU}
+fi
 CONNS=${CONNS:-64}
 DURATION=${DURATION:-5}
 ROUNDS=${ROUNDS:-3}
@@ -43,7 +60,7 @@ if [ "$(id -u)" = 0 ] && command -v ip >/dev/null; then
 	IN=(ip netns exec "$NS")
 fi
 
-"${IN[@]}" "$BIN" bench accept --listen "$PORT" --models "$MODEL" --workers "$WORKERS" &
+"${IN[@]}" "${SRV_PIN[@]}" "$BIN" bench accept --listen "$PORT" --models "$MODEL" --workers "$WORKERS" &
 SRV=$!
 for _ in $(seq 50); do
 	if "${IN[@]}" bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT" 2>/dev/null; then break; fi
@@ -69,10 +86,10 @@ our_rates=()
 wrk_cpu=()
 our_cpu=()
 for r in $(seq "$ROUNDS"); do
-	w=$(cpu "${IN[@]}" wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" -H 'Connection: close' "http://127.0.0.1:$PORT/" |
+	w=$(cpu "${IN[@]}" "${GEN_PIN[@]}" wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" -H 'Connection: close' "http://127.0.0.1:$PORT/" |
 		awk '/^Requests\/sec:/ {print $2}')
 	wc=$(cpu_us_per_conn "$w")
-	o=$(cpu "${IN[@]}" "$BIN" bench accept --target "127.0.0.1:$PORT" --mode close --conns "$CONNS" \
+	o=$(cpu "${IN[@]}" "${GEN_PIN[@]}" "$BIN" bench accept --target "127.0.0.1:$PORT" --mode close --conns "$CONNS" \
 		--client-threads "$THREADS" --duration "${DURATION}s" --warmup 0s |
 		awk '{for (i = 1; i <= NF; i++) if ($i == "conn/s,") print $(i-1)}')
 	oc=$(cpu_us_per_conn "$o")
@@ -88,7 +105,9 @@ O=$(printf '%s\n' "${our_rates[@]}" | median)
 WC=$(printf '%s\n' "${wrk_cpu[@]}" | median)
 OC=$(printf '%s\n' "${our_cpu[@]}" | median)
 RATIO=$(awk -v o="$O" -v w="$W" 'BEGIN {printf "%.2f", o / w}')
-echo "accept peers: server $MODEL, $WORKERS workers; $THREADS threads, $CONNS connections, ${DURATION}s x $ROUNDS rounds (median)"
+PINNED="unpinned"
+[ "$PIN" = 1 ] && PINNED="server on CPU 0, generators on CPUs 1-$((NCPU - 1))"
+echo "accept peers: server $MODEL with $WORKERS worker thread(s); $THREADS generator thread(s), $CONNS connections, ${DURATION}s x $ROUNDS rounds (median); $PINNED"
 echo "  wrk -H 'Connection: close'  $W conn/s, $WC µs generator CPU per connection"
 echo "  netvet generator            $O conn/s, $OC µs generator CPU per connection"
 echo "  ratio netvet/wrk            $RATIO (must be >= 1)"

@@ -131,7 +131,7 @@ func serveOnly(ctx context.Context, cmd *cobra.Command, cfg accept.Config, port 
 	}
 	m := cfg.Models[0]
 	return accept.Serve(ctx, cfg, m, port, func(a netip.AddrPort) {
-		fmt.Fprintf(cmd.ErrOrStderr(), "serving %s on %s with %d workers; interrupt to stop\n", m, a, cfg.Workers)
+		fmt.Fprintf(cmd.ErrOrStderr(), "serving %s on %s, %d worker thread(s); interrupt to stop\n", m, a, cfg.Workers)
 	})
 }
 
