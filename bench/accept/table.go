@@ -74,7 +74,8 @@ func WriteTable(w io.Writer, rep *Report) error {
 		rep.Config.Workers, rep.Config.Conns, rep.Config.ClientThreads, secFmt(rep.Config.DurationS), secFmt(rep.Config.WarmupS),
 		loopFmt(rep.Config), where)
 	fmt.Fprintln(w, "rate: connections/s in close mode, requests/s in keepalive mode; latency from connect (close) or request (keepalive) to the whole response;")
-	fmt.Fprintln(w, "jain: 1 = every worker equally loaded, 1/N = one does everything; wasted: wakeups for the listener that found nothing, per connection;")
+	fmt.Fprintln(w, "jain: 1 = every worker equally loaded, 1/N = one does everything; wasted: listener wakeups that reached a worker and found nothing to")
+	fmt.Fprintln(w, "accept, per connection (a herd mostly costs in-kernel wakeups, which show in srv µs/op);")
 	fmt.Fprintln(w, "srv µs/op: server threads' CPU per connection or request (on loopback the handshake runs in softirq, mostly on the client's CPU); overflows, drops, reqq full: TcpExt")
 	fmt.Fprintln(w, "ListenOverflows, ListenDrops, TCPReqQFullDrop during the window; restarts: --churn.")
 	for _, s := range rep.Skipped {
