@@ -38,7 +38,7 @@ func (t *loadThread) read(i int, ev uint32) {
 		return
 	case n == 0:
 		if c.state == stClosing {
-			t.finish(i)
+			t.closeConn(i)
 		} else {
 			t.fail(i, errEOF, nil)
 		}
@@ -94,7 +94,7 @@ func (t *loadThread) read(i int, ev uint32) {
 	// EPOLLRDHUP with the response complete: the FIN is already here and
 	// the read took everything before it, so skip the read that returns 0.
 	if c.state == stClosing && ev&unix.EPOLLRDHUP != 0 && n < len(t.buf) {
-		t.finish(i)
+		t.closeConn(i)
 	}
 }
 
@@ -135,9 +135,6 @@ func (t *loadThread) sendNext(i int, start int64) {
 		t.fail(i, errKind(err), err)
 	}
 }
-
-// finish ends slot i's connection after its last response.
-func (t *loadThread) finish(i int) { t.closeConn(i) }
 
 // fail counts an error on slot i and frees it.
 func (t *loadThread) fail(i int, kind int, err error) {

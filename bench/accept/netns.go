@@ -109,9 +109,6 @@ func (n *netns) Close() {
 	<-n.gone
 }
 
-// Isolated reports whether this is a namespace of the bench's own.
-func (n *netns) Isolated() bool { return n != nil }
-
 // SetSysctl writes a net.* sysctl of the namespace, given as a path under
 // /proc/sys ("net/ipv4/tcp_migrate_req"). /proc/sys/net resolves to the
 // namespace of the thread that opens it, so this never reaches the host's
