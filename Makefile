@@ -5,7 +5,7 @@ VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -X main.version=$(VERSION)
 FUZZTIME  ?= 20s
 
-.PHONY: build run test test-short bench bench-peers fuzz lint clean
+.PHONY: build run test test-short bench bench-peers bench-peers-copy bench-peers-accept fuzz lint clean
 
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/netvet
@@ -26,11 +26,19 @@ test-short:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+# Peer benchmarks (numbers for the closing notes): each benchmark adds its
+# part as a prerequisite. Needs Debian's iperf3, wrk and jq.
+bench-peers: bench-peers-copy bench-peers-accept
+
 # netvet bench copy next to iperf3 / iperf3 -Z on loopback, with ratios and
-# the memcpy ceiling (needs iperf3 and jq; SIZE, CHUNK, REPEAT, PIN_SENDER,
-# PIN_SINK from the environment).
-bench-peers:
+# the memcpy ceiling (SIZE, CHUNK, REPEAT, PIN_SENDER, PIN_SINK from the
+# environment).
+bench-peers-copy:
 	scripts/bench-peers.sh
+
+# wrk vs the built-in generator of `netvet bench accept` (ratio must be >= 1).
+bench-peers-accept: build
+	scripts/bench-peers-accept.sh
 
 # Every fuzz target for FUZZTIME each (go test runs one -fuzz target at a time).
 fuzz:

@@ -9,10 +9,13 @@ import (
 	"os"
 
 	"github.com/netvet/netvet/bench"
+	"github.com/netvet/netvet/bench/accept"
 	benchcopy "github.com/netvet/netvet/bench/copy"
 )
 
 func main() {
+	// A re-executed netvet may be a benchmark's helper process (load
+	// generator, sink): that must be decided before any command runs.
 	bench.RunRole(roles())
 	os.Exit(run(os.Args[1:]))
 }
@@ -22,6 +25,7 @@ func main() {
 func roles() map[string]bench.Role {
 	return map[string]bench.Role{
 		benchcopy.SinkRole: benchcopy.SinkMain,
+		accept.LoadRole:    accept.RunLoad,
 	}
 }
 
