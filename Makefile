@@ -26,13 +26,9 @@ test-short:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-# Every fuzz target for FUZZTIME each (go test runs one -fuzz target at a time).
+# Every fuzz target for FUZZTIME each (see .ci/fuzz).
 fuzz:
-	@set -e; for pkg in $$($(GO) list ./...); do \
-	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
-	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
-	  done; \
-	done
+	GO=$(GO) FUZZTIME=$(FUZZTIME) .ci/fuzz
 
 lint:
 	$(GO) vet ./...
