@@ -40,13 +40,9 @@ bench-peers-copy:
 bench-peers-accept: build
 	scripts/bench-peers-accept.sh
 
-# Every fuzz target for FUZZTIME each (go test runs one -fuzz target at a time).
+# Every fuzz target for FUZZTIME each (see .ci/fuzz).
 fuzz:
-	@set -e; for pkg in $$($(GO) list ./...); do \
-	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
-	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
-	  done; \
-	done
+	GO=$(GO) FUZZTIME=$(FUZZTIME) .ci/fuzz
 
 lint:
 	$(GO) vet ./...

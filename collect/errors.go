@@ -34,6 +34,3 @@ func parseErr(path string, line int, format string, args ...any) error {
 func IsUnavailable(err error) bool {
 	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission)
 }
-
-// errNotBuilt marks a collector whose implementation has not landed yet.
-var errNotBuilt = errors.New("collector not built yet")

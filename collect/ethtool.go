@@ -161,8 +161,17 @@ func (s *Stats) UnmarshalJSON(b []byte) error {
 
 // parseStats reads a stats array that is already known to be valid JSON
 // (json.Unmarshal checks the whole document before decoding), so after a
-// bad pair the decoder can skip to the pair's end and go on.
+// bad pair the decoder can skip to the pair's end and go on. The usual form
+// takes the fast path (ethtool_stats_fast.go).
 func parseStats(b []byte) (Stats, error) {
+	if st, ok := parseStatsFast(b); ok {
+		return st, nil
+	}
+	return decodeStats(b)
+}
+
+// decodeStats is parseStats with encoding/json's decoder, for any form.
+func decodeStats(b []byte) (Stats, error) {
 	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
 		return nil, nil
 	}

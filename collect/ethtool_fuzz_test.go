@@ -97,7 +97,7 @@ func FuzzParseEthtoolFeatures(f *testing.F) {
 // ParseError or plain error naming the file, and a clean parse re-encodes
 // to the same Ethtool.
 func FuzzParseEthtoolJSON(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(sharedDirOrEmpty(), "*", "netvet", "ethtool", "*.json"))
+	files := sharedSeeds("*", "netvet", "ethtool", "*.json")
 	for _, name := range files[:min(len(files), 40)] {
 		b, _ := os.ReadFile(name)
 		f.Add(b)
@@ -126,7 +126,7 @@ func FuzzParseEthtoolJSON(f *testing.F) {
 }
 
 func FuzzParseMeta(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(sharedDirOrEmpty(), "*", "meta.json"))
+	files := sharedSeeds("*", "meta.json")
 	for _, name := range files {
 		b, _ := os.ReadFile(name)
 		f.Add(b)
@@ -152,21 +152,14 @@ func FuzzParseMeta(f *testing.F) {
 	})
 }
 
-// sharedDirOrEmpty is shared/realworld-snapshots when found, for seeds.
-func sharedDirOrEmpty() string {
-	wd, _ := os.Getwd()
-	for d := wd; filepath.Dir(d) != d; d = filepath.Dir(d) {
-		if p := filepath.Join(d, "shared", "realworld-snapshots"); dirExists(p) {
-			return p
-		}
+// sharedSeeds lists the files of shared/realworld-snapshots matching the
+// pattern's elements, or none when the folder is absent (the seeds written
+// in the test are then used alone).
+func sharedSeeds(pattern ...string) []string {
+	root, ok := findShared("realworld-snapshots")
+	if !ok {
+		return nil
 	}
-	if d := os.Getenv("NETVET_SHARED"); d != "" {
-		return filepath.Join(d, "realworld-snapshots")
-	}
-	return ""
-}
-
-func dirExists(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && fi.IsDir()
+	files, _ := filepath.Glob(filepath.Join(append([]string{root}, pattern...)...))
+	return files
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/netvet/netvet/internal/synthhost"
 	"github.com/prometheus/procfs"
@@ -230,7 +231,16 @@ func benchmarkCollect(b *testing.B, full bool) {
 	ctx := context.Background()
 	prev := c.Collect(ctx, fsys, nil, true)
 	b.ReportAllocs()
+	start := processCPU(b)
 	for b.Loop() {
 		prev = c.Collect(ctx, fsys, prev, full)
+	}
+	// CPU time next to ns/op: on a loaded machine the wall clock also
+	// counts the time the benchmark waited for a CPU.
+	b.ReportMetric(float64(processCPU(b)-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
+	for _, st := range prev.Status {
+		if st.State != StateOK {
+			b.Fatalf("%s: %s %s: the benchmark would measure a collector that did nothing", st.Name, st.State, st.Err)
+		}
 	}
 }

@@ -50,7 +50,7 @@ func TestClassifyDevice(t *testing.T) {
 		{"virtio3-input.0", want{"virtio3", 0, "input"}},                        // virtio_net (virtio-vm-4cpu)
 		{"virtio3-output.11", want{"virtio3", 11, "output"}},                    // virtio_net
 		{"eth0", want{"eth0", 0, "single"}},                                     // only vector (resolveSingleVectors may demote)
-		{"enp6s0", want{"enp6s0", 0, "single"}},                                 // r8169 (root4-cpu6-offline)
+		{"enp6s0", want{"enp6s0", 0, "single"}},                                 // r8169, one MSI vector
 		{"enp0s25", want{"enp0s25", 0, "single"}},                               // e1000e (insights laptop)
 		{"p1p1", want{"p1p1", 0, "single"}},                                     // biosdevname
 		{"enx00155d3e0101", want{"enx00155d3e0101", 0, "single"}},               // USB NIC by MAC
@@ -138,7 +138,6 @@ func TestRealWorldNICVectors(t *testing.T) {
 		"node_exporter_aws-graviton-ena-8cpu":                  "ena@0000:00:05.0:- eth0:8",
 		"node_exporter_laptop-4cpu-softnet-drops":              "",
 		"procfs_virtio-vm-4cpu":                                "virtio0:2",
-		"sysstat_root4-cpu6-offline-9cpu":                      "enp6s0:1",
 		"telegraf_raspberrypi-arm-4cpu-usb-nic-cpu0":           "",
 	}
 	for file, w := range want {

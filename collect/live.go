@@ -51,7 +51,7 @@ func (l *live) Source(ctx context.Context, i int, full bool) (Source, Moment, er
 	}
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	root := l.opts.Root
-	base := os.DirFS(root)
+	base := newLiveDirFS(root)
 	top := map[string]func() ([]byte, error){
 		"host.json":       func() ([]byte, error) { return liveHost(base, now) },
 		"irqbalance.json": func() ([]byte, error) { return liveIRQBalance(ctx, base) },

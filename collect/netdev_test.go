@@ -24,21 +24,46 @@ func nd(v ...uint64) NetDevStats {
 }
 
 func TestParseNetDevReal(t *testing.T) {
-	const root4 = "sysstat/root4-cpu6-offline-9cpu/proc/net/dev"
-	got, err := parseNetDev(root4, procRealFile(t, root4))
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name string
+		data []byte
+		want map[string]NetDevStats
+	}{
+		{
+			// A VM with docker: names wider than the 6-column field
+			// ("vethf345468:") and 10-digit counters.
+			name: "procfs/virtio-vm-4cpu/proc/net/dev",
+			data: procRealFile(t, "procfs/virtio-vm-4cpu/proc/net/dev"),
+			want: map[string]NetDevStats{
+				"vethf345468": nd(648, 8, 0, 0, 0, 0, 0, 0, 438, 5, 0, 0, 0, 0, 0, 0),
+				"lo":          nd(1664039048, 1566805, 0, 0, 0, 0, 0, 0, 1664039048, 1566805, 0, 0, 0, 0, 0, 0),
+				"docker0":     nd(2568, 38, 0, 0, 0, 0, 0, 0, 438, 5, 0, 0, 0, 0, 0, 0),
+				"eth0":        nd(874354587, 1036395, 0, 0, 0, 0, 0, 0, 563352563, 732147, 0, 0, 0, 0, 0, 0),
+			},
+		},
+		{
+			// cpu_offline_test.go's host (sysstat's tree, with a
+			// dashed name and non-zero frame and colls, is checked in
+			// sysstat_shared_test.go).
+			name: "offline host",
+			data: []byte(offlineNetDev),
+			want: map[string]NetDevStats{
+				"lo":     nd(5501230, 6120, 0, 0, 0, 0, 0, 0, 5501230, 6120, 0, 0, 0, 0, 0, 0),
+				"enp3s0": nd(90417735, 71220, 0, 12, 0, 0, 0, 431, 6204418, 40399, 0, 0, 0, 0, 0, 0),
+				"wlp2s0": nd(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+			},
+		},
 	}
-	want := map[string]NetDevStats{
-		"lo":       nd(81228574, 95831, 0, 0, 0, 0, 0, 0, 81228574, 95831, 0, 0, 0, 0, 0, 0),
-		"enp6s0":   nd(2059169, 1673, 0, 0, 0, 0, 0, 289, 108111, 545, 0, 0, 0, 0, 0, 0),
-		"enp6s1":   nd(9169, 73, 0, 0, 0, 0, 0, 89, 8111, 45, 0, 0, 0, 0, 0, 0),
-		"virbr0-1": nd(25800, 2980, 0, 0, 0, 289, 0, 13380, 6601, 0, 0, 0, 0, 267, 0, 0),
-		"wlp5s0":   nd(9311, 981, 0, 248, 0, 0, 0, 58, 1402, 420, 0, 0, 0, 0, 0, 0),
-		"wlp5s1":   nd(1000, 15, 0, 0, 0, 0, 0, 0, 250, 5, 0, 0, 0, 10, 0, 0),
-	}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("(-want +got):\n%s", d)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseNetDev("proc/net/dev", tt.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
 	}
 }
 

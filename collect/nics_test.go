@@ -333,9 +333,10 @@ func TestCollectNICsIce(t *testing.T) {
 	}
 }
 
-// TestCollectNICsSparseFixtures: trees that hold only a few files. sysstat's
-// root4 has speed/duplex only (kind unknown, except lo); node_exporter's
-// bonding tree has the bonds' attributes.
+// TestCollectNICsSparseFixtures: trees that hold only a few files. The
+// offline-CPU host (cpu_offline_test.go, shaped like sysstat's root4) has
+// speed/duplex only (kind unknown, except lo); node_exporter's bonding tree
+// has the bonds' attributes.
 func TestCollectNICsSparseFixtures(t *testing.T) {
 	unknown := func(name, kind string) *NIC {
 		return &NIC{Name: name, Kind: kind, MTU: -1, TxQueueLen: -1, NUMANode: -1}
@@ -345,19 +346,19 @@ func TestCollectNICsSparseFixtures(t *testing.T) {
 	}
 	tests := []struct {
 		fixture string
+		fsys    fs.FS
 		want    map[string]*NIC
 	}{
-		{"root4-cpu6-offline-9cpu", map[string]*NIC{
-			"enp6s0": unknown("enp6s0", ""), "enp6s1": unknown("enp6s1", ""), "lo": unknown("lo", "loopback"),
-			"virbr0": unknown("virbr0", ""), "virbr0-nic": unknown("virbr0-nic", ""),
-			"wlp5s0": unknown("wlp5s0", ""), "wlp5s1": unknown("wlp5s1", ""),
+		{"offline host", offlineHost(), map[string]*NIC{
+			"enp3s0": unknown("enp3s0", ""), "lo": unknown("lo", "loopback"), "wlp2s0": unknown("wlp2s0", ""),
 		}},
-		{"sysfs-bonding-slave-down", map[string]*NIC{"bond0": bond("bond0"), "dmz": bond("dmz"), "int": bond("int")}},
+		{"sysfs-bonding-slave-down", loadTree(t, "sysfs-bonding-slave-down"),
+			map[string]*NIC{"bond0": bond("bond0"), "dmz": bond("dmz"), "int": bond("int")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {
 			s := emptySnapshot()
-			if err := collectorOn(loadTree(t, tt.fixture)).collectNICs(s); err != nil {
+			if err := collectorOn(tt.fsys).collectNICs(s); err != nil {
 				t.Fatal(err)
 			}
 			if d := cmp.Diff(tt.want, s.Config.NICs, sysfsCmp...); d != "" {

@@ -14,13 +14,10 @@ import (
 
 // Real files from shared/realworld are copied byte for byte under
 // testdata/proc-realworld (same paths; see testdata/proc-realworld/PROVENANCE.md), so
-// the tests run on a fresh clone. When the shared folder is present, tests
-// also walk it to catch files added there later.
-const (
-	procRealworldDir = "testdata/proc-realworld"
-	sharedRealworld  = "/work/shared/realworld"
-	sharedSnapshots  = "/work/shared/realworld-snapshots"
-)
+// the tests run on a fresh clone. When the shared folder is present
+// (findShared), tests also walk it to catch files added there later, and
+// read the data whose licence keeps it out of the repository.
+const procRealworldDir = "testdata/proc-realworld"
 
 // procRealFile returns a file of testdata/proc-realworld.
 func procRealFile(t testing.TB, rel string) []byte {

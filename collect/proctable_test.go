@@ -76,7 +76,10 @@ func TestParseProcTableValues(t *testing.T) {
 	router := mustTable(t, "netutils-linux/series/proc_net_snmp/snmp1")
 	laptopSNMP := mustTable(t, "node_exporter/laptop-4cpu-softnet-drops/proc/net/snmp")
 	laptopNetstat := mustTable(t, "node_exporter/laptop-4cpu-softnet-drops/proc/net/netstat")
-	root4 := mustTable(t, "sysstat/root4-cpu6-offline-9cpu/proc/net/snmp")
+	offline, err := parseProcTable("proc/net/snmp", []byte(offlineSNMP)) // cpu_offline_test.go
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		c    *Counters
 		key  string
@@ -94,15 +97,16 @@ func TestParseProcTableValues(t *testing.T) {
 		{laptopNetstat, "TcpExt.TCPTimeouts", 115},
 		{laptopNetstat, "TcpExt.TCPRcvQDrop", 131},
 		{laptopNetstat, "IpExt.InOctets", 6286396970},
-		{root4, "IcmpMsg.InType3", 7},
-		{root4, "Udp.IgnoredMulti", 50},
+		{offline, "IcmpMsg.InType3", 4},
+		{offline, "IcmpMsg.OutType3", 2},
+		{offline, "Udp.IgnoredMulti", 31},
 	}
 	for _, tt := range tests {
 		if got, ok := tt.c.Get(tt.key); !ok || got != tt.want {
 			t.Errorf("%s = %d (present %v), want %d", tt.key, got, ok, tt.want)
 		}
 	}
-	for _, c := range []*Counters{router, laptopSNMP, root4} {
+	for _, c := range []*Counters{router, laptopSNMP, offline} {
 		if _, ok := c.Get("Tcp.MaxConn"); ok {
 			t.Error("Tcp.MaxConn in Values")
 		}

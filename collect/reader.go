@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"path"
-	"strconv"
 	"strings"
 )
 
@@ -43,9 +42,11 @@ func (r *reader) readFile(name string) ([]byte, error) {
 		r.buf = make([]byte, 0, minFirstRead)
 	}
 	r.buf = r.buf[:0]
+	sized := false // the buffer was grown to the file's size once
 	for {
 		if len(r.buf) == cap(r.buf) {
-			r.buf = append(r.buf, 0)[:len(r.buf)]
+			r.grow(f, !sized)
+			sized = true
 		}
 		n, err := f.Read(r.buf[len(r.buf):cap(r.buf)])
 		r.buf = r.buf[:len(r.buf)+n]
@@ -61,6 +62,26 @@ func (r *reader) readFile(name string) ([]byte, error) {
 	}
 }
 
+// grow makes room in the full buffer for more of f. A regular file that
+// states its size (a recording on disk) gets room for all of it at once,
+// plus a byte for the read that meets EOF; proc files state 0 and grow by
+// doubling, so a 3 MB /proc/interrupts read into a fresh buffer copies
+// ~2× its size rather than growing step by step. Stat is asked only here,
+// when a file outgrows the buffer (rarely, as the buffer is kept), not for
+// every small sysfs file.
+func (r *reader) grow(f fs.File, stat bool) {
+	want := 2 * cap(r.buf)
+	if stat {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() >= int64(len(r.buf)) && fi.Size() < maxFile {
+			want = max(int(fi.Size())+1, len(r.buf)+minFirstRead)
+		}
+	}
+	want = min(want, maxFile+1)
+	buf := make([]byte, len(r.buf), want)
+	copy(buf, r.buf)
+	r.buf = buf
+}
+
 // readString returns the file's text without surrounding white space.
 func (r *reader) readString(name string) (string, error) {
 	b, err := r.readFile(name)
@@ -68,32 +89,6 @@ func (r *reader) readString(name string) (string, error) {
 		return "", err
 	}
 	return string(bytes.TrimSpace(b)), nil
-}
-
-// readInt reads a file holding one decimal integer.
-func (r *reader) readInt(name string) (int64, error) {
-	s, err := r.readString(name)
-	if err != nil {
-		return 0, err
-	}
-	v, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return 0, parseErr(name, 1, "%q is not an integer", clip(s))
-	}
-	return v, nil
-}
-
-// readUint reads a file holding one unsigned decimal integer.
-func (r *reader) readUint(name string) (uint64, error) {
-	s, err := r.readString(name)
-	if err != nil {
-		return 0, err
-	}
-	v, err := strconv.ParseUint(s, 10, 64)
-	if err != nil {
-		return 0, parseErr(name, 1, "%q is not an unsigned integer", clip(s))
-	}
-	return v, nil
 }
 
 // readDir lists a directory, leaving out the recording's helper files:

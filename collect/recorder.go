@@ -17,7 +17,8 @@ import (
 // wrapper that copies what a collector reads into DIR/NNNN/ — the files, the
 // folder listings, the symlinks — so the recording holds exactly what the
 // collectors needed and replays byte for byte. See recordfs.go for how
-// failures and listings are kept.
+// failures and listings are kept. A file that has not changed since the
+// last snapshot that read it is a hard link to that copy (recordlink.go).
 //
 // A snapshot is finished by Commit, or by the next Source or Close; each
 // finish rewrites DIR/meta.json atomically (temp file + rename), so a
@@ -33,6 +34,7 @@ type Recorder struct {
 	next int
 	cur  *recordFS
 	cm   metaSnapshot
+	kept *keptFiles
 }
 
 // Record starts a recording of o in dir, which must not exist or be empty.
@@ -51,6 +53,7 @@ func Record(dir string, o Origin, interval time.Duration) (*Recorder, error) {
 	return &Recorder{
 		dir: dir, inner: o, interval: interval,
 		meta: recordingMeta{Format: RecordingFormat, IntervalMs: interval.Milliseconds()},
+		kept: newKeptFiles(),
 	}, nil
 }
 
@@ -87,7 +90,7 @@ func (r *Recorder) Source(ctx context.Context, i int, full bool) (Source, Moment
 		return nil, Moment{}, fmt.Errorf("record: %w", err)
 	}
 	r.next++
-	r.cur = &recordFS{inner: src, dir: dir, written: map[string]bool{}}
+	r.cur = &recordFS{inner: src, dir: dir, kept: r.kept, written: map[string]bool{}}
 	r.cm = metaSnapshot{Dir: name}
 	if !m.Time.IsZero() {
 		r.cm.Time = m.Time.UTC().Format(hostTimeLayout)

@@ -23,6 +23,8 @@ import (
 //     but never opened are not copied and are absent on replay: no
 //     collector needs them.
 //   - A symlink read (ReadLink) is written as NAME.symlink holding the target.
+//   - A file that holds what it held in the last snapshot that read it is a
+//     hard link to that copy (see keptFiles).
 //   - A file opened again in the same snapshot is served from its recorded
 //     copy, so every reader of the moment sees the same bytes.
 //   - A failure with an errno — open refused (EACCES), read refused
@@ -35,9 +37,11 @@ import (
 type recordFS struct {
 	inner fs.FS
 	dir   string
+	kept  *keptFiles // the Recorder's: unchanged files are linked (recordlink.go)
 
 	mu      sync.Mutex
 	written map[string]bool // paths written in this snapshot, first read wins
+	made    map[string]bool // folders made in this snapshot (on-disk paths)
 	err     error           // first write error
 }
 
@@ -61,9 +65,9 @@ func (r *recordFS) write(name string, data []byte) {
 	}
 	r.written[name] = true
 	p := r.local(name)
-	err := os.MkdirAll(filepath.Dir(p), 0o755)
+	err := r.makeDirLocked(filepath.Dir(p))
 	if err == nil {
-		err = os.WriteFile(p, data, 0o644)
+		err = r.kept.store(name, p, data)
 	}
 	if err != nil && r.err == nil {
 		r.err = err
@@ -71,13 +75,27 @@ func (r *recordFS) write(name string, data []byte) {
 }
 
 func (r *recordFS) mkdir(name string) {
-	if err := os.MkdirAll(r.local(name), 0o755); err != nil {
-		r.mu.Lock()
-		if r.err == nil {
-			r.err = err
-		}
-		r.mu.Unlock()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.makeDirLocked(r.local(name)); err != nil && r.err == nil {
+		r.err = err
 	}
+}
+
+// makeDirLocked makes the folder p once per snapshot: a sample writes a
+// hundred files into a dozen folders, and MkdirAll costs a stat each time.
+func (r *recordFS) makeDirLocked(p string) error {
+	if r.made[p] {
+		return nil
+	}
+	if err := os.MkdirAll(p, 0o755); err != nil {
+		return err
+	}
+	if r.made == nil {
+		r.made = map[string]bool{}
+	}
+	r.made[p] = true
+	return nil
 }
 
 // fail records a failure of op ("open", "read") on name.

@@ -32,30 +32,9 @@ func checkProcSnapshot(t *testing.T, dir string) *Snapshot {
 }
 
 // TestCollectRealTrees runs the collectors on the testdata trees laid out
-// like a root (proc/...), and checks what each holds.
+// like a root (proc/...), and checks what each holds. (A host with CPU6
+// offline is TestCollectOfflineHost, and sysstat's tree TestSysstatCollect.)
 func TestCollectRealTrees(t *testing.T) {
-	root4 := checkProcSnapshot(t, filepath.Join(procRealworldDir, "sysstat/root4-cpu6-offline-9cpu"))
-	if n := len(root4.Softnet); n != 8 || root4.Softnet[6].CPU != 7 {
-		t.Errorf("root4 softnet: %+v", root4.Softnet)
-	}
-	if root4.SoftIRQs == nil || len(root4.SoftIRQs.CPUs) != 9 || root4.NetDev["wlp5s0"].RxDrop != 248 {
-		t.Errorf("root4: softirqs %+v, netdev %+v", root4.SoftIRQs, root4.NetDev)
-	}
-	if v, _ := root4.SNMP.Get("Tcp.RetransSegs"); v != 304 {
-		t.Errorf("root4 Tcp.RetransSegs = %d", v)
-	}
-	if v, _ := root4.Sockstat.Get("TCP.inuse"); v != 10 {
-		t.Errorf("root4 TCP.inuse = %d", v)
-	}
-	for _, name := range []string{"netstat", "host", "sysctls"} {
-		if st, _ := root4.StatusOf(name); st.State != StateUnavailable {
-			t.Errorf("root4 %s: %+v, want unavailable", name, st)
-		}
-	}
-	if root4.Netstat != nil || root4.Config.Sysctls != nil {
-		t.Error("absent files gave data")
-	}
-
 	laptop := checkProcSnapshot(t, filepath.Join(procRealworldDir, "node_exporter/laptop-4cpu-softnet-drops"))
 	if len(laptop.Softnet) != 4 || laptop.Softnet[1].Dropped != 0x29 || !laptop.Softnet[1].HasFlowLimit() {
 		t.Errorf("laptop softnet: %+v", laptop.Softnet)
@@ -68,16 +47,14 @@ func TestCollectRealTrees(t *testing.T) {
 // TestCollectSharedSnapshots runs every shared real-world snapshot and
 // recording moment through Collect, when the folder is present.
 func TestCollectSharedSnapshots(t *testing.T) {
-	if _, err := os.Stat(sharedSnapshots); err != nil {
-		t.Skip("no shared snapshots:", err)
-	}
-	ents, err := os.ReadDir(sharedSnapshots)
+	shared := sharedDir(t, "realworld-snapshots")
+	ents, err := os.ReadDir(shared)
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := 0
 	for _, e := range ents {
-		dir := filepath.Join(sharedSnapshots, e.Name())
+		dir := filepath.Join(shared, e.Name())
 		if _, err := os.Stat(filepath.Join(dir, "meta.json")); err == nil {
 			subs, _ := filepath.Glob(filepath.Join(dir, "[0-9][0-9][0-9][0-9]"))
 			for _, sub := range subs {
@@ -95,9 +72,7 @@ func TestCollectSharedSnapshots(t *testing.T) {
 // TestRealworldCopiesMatchShared guards the testdata copies against drift
 // from shared/realworld when it is present.
 func TestRealworldCopiesMatchShared(t *testing.T) {
-	if _, err := os.Stat(sharedRealworld); err != nil {
-		t.Skip("no shared realworld folder:", err)
-	}
+	shared := sharedDir(t, "realworld")
 	err := filepath.WalkDir(procRealworldDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || d.Name() == "PROVENANCE.md" {
 			return err
@@ -107,7 +82,7 @@ func TestRealworldCopiesMatchShared(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		theirs, err := os.ReadFile(filepath.Join(sharedRealworld, rel))
+		theirs, err := os.ReadFile(filepath.Join(shared, rel))
 		if err != nil {
 			t.Errorf("%s: %v", rel, err)
 			return nil

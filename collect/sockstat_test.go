@@ -20,15 +20,15 @@ func parseSockstatText(path, text string) (*Counters, error) {
 }
 
 func TestParseSockstatReal(t *testing.T) {
-	const root4 = "sysstat/root4-cpu6-offline-9cpu/proc/net/sockstat"
-	got, err := parseSockstatText(root4, string(procRealFile(t, root4)))
+	const vm = "procfs/virtio-vm-4cpu/proc/net/sockstat"
+	got, err := parseSockstatText(vm, string(procRealFile(t, vm)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := &Counters{Values: map[string]uint64{
-		"sockets.used": 1316,
-		"TCP.inuse":    10, "TCP.orphan": 0, "TCP.tw": 1, "TCP.alloc": 14, "TCP.mem": 2,
-		"UDP.inuse": 6, "UDP.mem": 7,
+		"sockets.used": 1602,
+		"TCP.inuse":    35, "TCP.orphan": 0, "TCP.tw": 4, "TCP.alloc": 59, "TCP.mem": 22,
+		"UDP.inuse": 12, "UDP.mem": 62,
 		"UDPLITE.inuse": 0,
 		"RAW.inuse":     0,
 		"FRAG.inuse":    0, "FRAG.memory": 0,

@@ -25,20 +25,6 @@ func TestParseSoftnetReal(t *testing.T) {
 		want []SoftnetCPU
 	}{
 		{
-			// 5.10+ format: the 13th column skips offline CPU 6.
-			file: "sysstat/root4-cpu6-offline-9cpu/proc/net/softnet_stat",
-			want: []SoftnetCPU{
-				sn(0, 13, 0x2ec8, 0, 0, 0, 0, 0, 0),
-				sn(1, 13, 0x2970, 0, 0, 0, 0, 0, 0xa),
-				sn(2, 13, 0xf09, 0, 0, 0, 0, 0, 0),
-				sn(3, 13, 0x104e3, 0, 0, 0, 0, 0, 0),
-				sn(4, 13, 0x2de9, 0, 0, 0, 0, 0, 0),
-				sn(5, 13, 0x3378, 0, 0, 0, 0, 0, 0),
-				sn(7, 13, 0x4958, 0, 0, 0, 0, 0, 0),
-				sn(8, 13, 0x22, 0, 0, 0, 0, 0, 0),
-			},
-		},
-		{
 			// Rows of 13, 13, 11, 9 and 10 columns: without the 13th the
 			// row index is the CPU; fields the row lacks stay 0 and
 			// Columns says so.
@@ -152,8 +138,9 @@ func knownBadSoftnet(name string) bool {
 // whose base name matches, when they are present.
 func walkSharedProc(t *testing.T, match func(string) bool, check func(*testing.T, string, []byte)) {
 	t.Helper()
-	for _, root := range []string{sharedRealworld, sharedSnapshots} {
-		if _, err := os.Stat(root); err != nil {
+	for _, sub := range []string{"realworld", "realworld-snapshots"} {
+		root, ok := findShared(sub)
+		if !ok {
 			continue
 		}
 		n := 0
@@ -293,7 +280,7 @@ func TestParseSoftnetBad(t *testing.T) {
 
 func TestCollectSoftnet(t *testing.T) {
 	const name = "proc/net/softnet_stat"
-	good := procRealFile(t, "sysstat/root4-cpu6-offline-9cpu/proc/net/softnet_stat")
+	good := offlineSoftnet // 8 rows, CPU6 offline
 	tests := []struct {
 		name        string
 		fsys        fs.FS
@@ -301,11 +288,11 @@ func TestCollectSoftnet(t *testing.T) {
 		unavailable bool
 		errPart     string
 	}{
-		{name: "ok", fsys: procMapFS(name, string(good)), rows: 8},
+		{name: "ok", fsys: procMapFS(name, good), rows: 8},
 		{name: "missing", fsys: procMapFS(), unavailable: true, errPart: "file does not exist"},
-		{name: "permission denied", fsys: procErrFS{procMapFS(name, string(good)), map[string]error{name: fs.ErrPermission}},
+		{name: "permission denied", fsys: procErrFS{procMapFS(name, good), map[string]error{name: fs.ErrPermission}},
 			unavailable: true, errPart: "permission denied"},
-		{name: "one bad row", fsys: procMapFS(name, string(good)+"zz\n"), rows: 8, errPart: name + ":9:"},
+		{name: "one bad row", fsys: procMapFS(name, good+"zz\n"), rows: 8, errPart: name + ":9:"},
 		{name: "empty", fsys: procMapFS(name, ""), errPart: "empty file"},
 	}
 	for _, tt := range tests {

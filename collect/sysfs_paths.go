@@ -182,12 +182,3 @@ func validIfName(s string) bool {
 	}
 	return true
 }
-
-func isHexDigits(s string) bool {
-	for _, c := range s {
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return false
-		}
-	}
-	return s != ""
-}

@@ -117,9 +117,6 @@ func TestCollectStatusesSysfs(t *testing.T) {
 		{"bond-8023ad-aggregator-mismatch-no-partner", map[string]State{
 			"links": StateUnavailable, "nics": StateUnavailable, "bonding": StateOK,
 		}},
-		{"root4-cpu6-offline-9cpu", map[string]State{
-			"links": StateOK, "nics": StateOK, "bonding": StateUnavailable, "topology": StateOK,
-		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {

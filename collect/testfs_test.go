@@ -30,7 +30,13 @@ func sysdir() *fstest.MapFile { return &fstest.MapFile{Mode: fs.ModeDir | 0o555}
 // unescaped ("%3A" -> ":", see testdata/realworld/PROVENANCE.md).
 func loadTree(t testing.TB, name string) fstest.MapFS {
 	t.Helper()
-	root := filepath.Join("testdata", "realworld", name)
+	return loadTreeDir(t, filepath.Join("testdata", "realworld", name))
+}
+
+// loadTreeDir reads the folder root into a MapFS, unescaping path elements
+// as loadTree does.
+func loadTreeDir(t testing.TB, root string) fstest.MapFS {
+	t.Helper()
 	m := fstest.MapFS{}
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

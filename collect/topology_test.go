@@ -163,21 +163,22 @@ func TestCollectTopology(t *testing.T) {
 	}
 }
 
-// TestCollectTopologyRealworld: sysstat's root4 has no node/ directory but
-// cpuN/nodeX entries (empty files standing for the kernel's links) and one
-// CPU with a topology directory; the igb-em-16cpu host has a single NUMA
-// node sysfsNumber 1.
+// TestCollectTopologyRealworld: the offline-CPU host (cpu_offline_test.go,
+// shaped like sysstat's root4) has no node/ directory but cpuN/nodeX entries
+// (empty files standing for the kernel's links) and one CPU with a topology
+// directory; the igb-em-16cpu host has a single NUMA node numbered 1.
 func TestCollectTopologyRealworld(t *testing.T) {
 	tests := []struct {
 		fixture string
+		fsys    fs.FS
 		want    *Topology
 	}{
-		{"root4-cpu6-offline-9cpu", &Topology{
-			Nodes:    map[int]cpumask.Set{0: cpumask.Of(0, 2, 4, 6), 1: cpumask.Of(1, 3, 5, 7, 8)},
-			Siblings: map[int]cpumask.Set{8: cpumask.Of(0, 7)}, // as recorded (edited data)
-			Packages: map[int]int{8: 0},
+		{"offline host", offlineHost(), &Topology{
+			Nodes:    map[int]cpumask.Set{0: cpumask.Range(0, 3), 1: cpumask.Range(4, 8)},
+			Siblings: map[int]cpumask.Set{3: cpumask.Of(3, 7)},
+			Packages: map[int]int{3: 0},
 		}},
-		{"igb-em-16cpu", &Topology{
+		{"igb-em-16cpu", loadTree(t, "igb-em-16cpu"), &Topology{
 			Online: cpumask.Range(0, 15),
 			Nodes:  map[int]cpumask.Set{1: cpumask.Range(0, 15)},
 		}},
@@ -185,7 +186,7 @@ func TestCollectTopologyRealworld(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {
 			s := emptySnapshot()
-			if err := collectorOn(loadTree(t, tt.fixture)).collectTopology(s); err != nil {
+			if err := collectorOn(tt.fsys).collectTopology(s); err != nil {
 				t.Fatal(err)
 			}
 			if d := cmp.Diff(tt.want, s.Config.Topology, sysfsCmp...); d != "" {

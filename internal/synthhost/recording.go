@@ -19,10 +19,14 @@ type Meta struct {
 	Snapshots  []MetaSnapshot `json:"snapshots"`
 }
 
-// MetaSnapshot names one snapshot folder.
+// MetaSnapshot names one snapshot folder. Config is false for a snapshot
+// written without the configuration files, so a replay carries the last
+// configuration forward instead of reading none; nil (absent) means the
+// snapshot holds them.
 type MetaSnapshot struct {
-	Dir  string `json:"dir"`
-	Time string `json:"time"`
+	Dir    string `json:"dir"`
+	Time   string `json:"time"`
+	Config *bool  `json:"config,omitempty"`
 }
 
 // WriteRecording writes n snapshots of the host o describes into dir, which
@@ -47,10 +51,15 @@ func WriteRecording(dir string, o Options, n int) (Meta, error) {
 			h.Step()
 		}
 		snap := fmt.Sprintf("%04d", i)
-		if err := writeFiles(filepath.Join(dir, snap), h.Files(h.Full())); err != nil {
+		full := h.Full()
+		if err := writeFiles(filepath.Join(dir, snap), h.Files(full)); err != nil {
 			return Meta{}, err
 		}
-		meta.Snapshots = append(meta.Snapshots, MetaSnapshot{Dir: snap, Time: h.Time().UTC().Format("2006-01-02T15:04:05.000Z07:00")})
+		ms := MetaSnapshot{Dir: snap, Time: h.Time().UTC().Format("2006-01-02T15:04:05.000Z07:00")}
+		if !full {
+			ms.Config = new(bool)
+		}
+		meta.Snapshots = append(meta.Snapshots, ms)
 	}
 	b, err := json.MarshalIndent(meta, "", "  ")
 	if err != nil {

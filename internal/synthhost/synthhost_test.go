@@ -240,8 +240,9 @@ func TestWriteRecording(t *testing.T) {
 	if err := json.Unmarshal(raw, &got); err != nil {
 		t.Fatal(err)
 	}
+	no := false
 	want := Meta{Format: "netvet-recording/1", Host: "synth-256", Kernel: o.Kernel, IntervalMs: 1000, Snapshots: []MetaSnapshot{
-		{"0000", "2026-11-22T10:00:00.000Z"}, {"0001", "2026-11-22T10:00:01.000Z"}, {"0002", "2026-11-22T10:00:02.000Z"},
+		{"0000", "2026-11-22T10:00:00.000Z", nil}, {"0001", "2026-11-22T10:00:01.000Z", &no}, {"0002", "2026-11-22T10:00:02.000Z", nil},
 	}}
 	if diff := cmp.Diff(want, got); diff != "" || !cmp.Equal(meta, got) {
 		t.Errorf("meta.json (-want +got):\n%s", diff)
