@@ -31,6 +31,10 @@ type def struct {
 	name   string
 	config bool
 	run    func(c *Collector, s *Snapshot) error
+	// slow, for a counter-side collector, makes it run only when the
+	// configuration does and copy its data from the previous snapshot in
+	// between (carry): for data that is costly to read and changes slowly.
+	carry func(prev, s *Snapshot)
 }
 
 // collectors lists every collector in run order. host runs first so the
@@ -48,7 +52,11 @@ var collectors = []def{
 	{name: "ethtool", run: (*Collector).collectEthtool},
 	{name: "bonding", run: (*Collector).collectBonding},
 	{name: "listeners", run: (*Collector).collectListeners},
-	{name: "tcp_remotes", run: (*Collector).collectTCPRemotes},
+	// The socket dump grows with the host's sockets (~2 µs each), and
+	// port use toward a destination changes over minutes (TIME_WAIT lasts
+	// 60 s): it is read with the configuration.
+	{name: "tcp_remotes", run: (*Collector).collectTCPRemotes,
+		carry: func(prev, s *Snapshot) { s.TCPRemotes = prev.TCPRemotes }},
 	{name: "sysctls", config: true, run: (*Collector).collectSysctls},
 	{name: "irq_affinity", config: true, run: (*Collector).collectIRQAffinity},
 	{name: "nics", config: true, run: (*Collector).collectNICs},
@@ -91,6 +99,14 @@ func (c *Collector) Collect(ctx context.Context, fsys fs.FS, prev *Snapshot, ful
 			st := prev.Config.Status[d.name]
 			st.Carried = true
 			st.Duration = 0
+			s.Status = append(s.Status, st)
+			continue
+		}
+		if d.carry != nil && carry {
+			st, _ := prev.StatusOf(d.name)
+			st.Carried = true
+			st.Duration = 0
+			d.carry(prev, s)
 			s.Status = append(s.Status, st)
 			continue
 		}

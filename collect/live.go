@@ -59,7 +59,10 @@ func (l *live) Source(ctx context.Context, i int, full bool) (Source, Moment, er
 	}
 	if !l.opts.NoSockets {
 		top["listeners.json"] = func() ([]byte, error) { return liveListeners(ctx) }
-		top["tcp_remotes.json"] = func() ([]byte, error) { return liveTCPRemotes(ctx) }
+		if full {
+			// Read with the configuration: see the tcp_remotes collector.
+			top["tcp_remotes.json"] = func() ([]byte, error) { return liveTCPRemotes(ctx) }
+		}
 	}
 	v := &virtualFiles{top: top}
 	if !l.opts.NoEthtool {
