@@ -136,21 +136,25 @@ func Apply(ctx context.Context, t *Target, actions []Action, rollbackPath string
 	res.RollbackFile = rollbackPath
 	for i, a := range todo {
 		if err := ctx.Err(); err != nil {
-			return res, undo(ctx, t, todo, i, err, rollbackPath)
+			return res, undo(t, todo, i, i-1, err, rollbackPath)
 		}
-		if err := set(t, a.Change, a.Change.Value); err != nil {
-			return res, undo(ctx, t, todo, i, err, rollbackPath)
+		if wrote, err := set(t, a.Change, a.Change.Value); err != nil {
+			last := i
+			if !wrote {
+				last = i - 1 // the kernel refused the write: this setting did not move
+			}
+			return res, undo(t, todo, i, last, err, rollbackPath)
 		}
 		res.Applied = append(res.Applied, a)
 	}
 	return res, nil
 }
 
-// undo sets back todo[:failed+1] after todo[failed] failed with err.
-func undo(ctx context.Context, t *Target, todo []Action, failed int, err error, file string) error {
+// undo sets back todo[:last+1] after todo[failed] failed with err.
+func undo(t *Target, todo []Action, failed, last int, err error, file string) error {
 	se := &StepError{Action: todo[failed], Total: len(todo), Index: failed, Err: err, RollbackFile: file}
 	var errs []error
-	for i := failed; i >= 0; i-- {
+	for i := last; i >= 0; i-- {
 		a := todo[i]
 		if rerr := restore(t, Saved{Finding: a.Finding, Change: a.Change, Previous: a.Previous, Features: a.Features}); rerr != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", a.Step, rerr))
@@ -160,19 +164,21 @@ func undo(ctx context.Context, t *Target, todo []Action, failed int, err error, 
 	return se
 }
 
-// set writes v and reads it back.
-func set(t *Target, c analyze.Change, v string) error {
+// set writes v and reads it back. wrote is false when the write itself
+// failed: a sysctl or sysfs write(2) and an ethtool set ioctl that return
+// an error have changed nothing.
+func set(t *Target, c analyze.Change, v string) (wrote bool, err error) {
 	if err := t.Write(c, v); err != nil {
-		return err
+		return false, err
 	}
 	now, err := t.Read(c)
 	if err != nil {
-		return fmt.Errorf("read it back: %w", err)
+		return true, fmt.Errorf("read it back: %w", err)
 	}
 	if !same(c, now, v) {
-		return fmt.Errorf("wrote %q but it reads %q: the kernel did not take it", v, now)
+		return true, fmt.Errorf("wrote %q but it reads %q: the kernel did not take it", v, now)
 	}
-	return nil
+	return true, nil
 }
 
 // restore puts one saved setting back, if it is not already. For a
@@ -184,7 +190,7 @@ func restore(t *Target, s Saved) error {
 		return err
 	}
 	if !same(c, cur, s.Previous) {
-		if err := set(t, c, s.Previous); err != nil {
+		if _, err := set(t, c, s.Previous); err != nil {
 			return err
 		}
 	}
