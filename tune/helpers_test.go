@@ -11,7 +11,7 @@ import (
 
 // analyzeFixture replays a fixture folder ("recordings/softnet-drops") to
 // its end and analyzes it.
-func analyzeFixture(t *testing.T, rel string) (analyze.Result, *collect.Snapshot) {
+func analyzeFixture(t testing.TB, rel string) (analyze.Result, *collect.Snapshot) {
 	t.Helper()
 	o, err := collect.OpenRoot(fixtures.Path(rel))
 	if err != nil {

@@ -1,8 +1,11 @@
 package tune
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/json"
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"time"
@@ -189,4 +192,35 @@ func (p *Plan) Steps() []Step {
 		}
 	}
 	return out
+}
+
+// ReadPlan reads a plan saved with `netvet plan --format json`: a file of
+// another schema, one that is not JSON, or one with a change netvet would
+// not make (it may have been edited) is refused whole.
+func ReadPlan(path string) (*Plan, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("plan file: %w", err)
+	}
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("plan file %s: %s", path, fmt.Sprintf(format, args...))
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var p Plan
+	if err := dec.Decode(&p); err != nil {
+		return nil, bad("not a plan from netvet plan --format json: %v", err)
+	}
+	if dec.More() {
+		return nil, bad("text after the JSON object")
+	}
+	if p.Schema != Schema {
+		return nil, bad("schema %q, want %q", p.Schema, Schema)
+	}
+	for _, s := range p.Steps() {
+		if err := Validate(s.Change); err != nil {
+			return nil, bad("%s: %v", s, err)
+		}
+	}
+	return &p, nil
 }

@@ -75,6 +75,12 @@ func (t *Target) Write(c analyze.Change, v string) error {
 	if p := c.Path(); p != "" {
 		f, err := os.OpenFile(t.path(p), os.O_WRONLY|os.O_TRUNC, 0)
 		if err != nil {
+			if c.Kind == analyze.ChangeSysctl && IsPermission(err) && os.Geteuid() == 0 {
+				// Root is refused only where the kernel made the file
+				// read-only: host-wide sysctls seen from another
+				// network namespace (net.core.rmem_max, …).
+				return fmt.Errorf("%w (read-only here: a host-wide setting seen from a network namespace other than the host's)", err)
+			}
 			return err
 		}
 		_, err = f.Write([]byte(v + "\n"))

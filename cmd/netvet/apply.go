@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -139,21 +138,14 @@ func applyPlan(ctx context.Context, f applyFlags) (*tune.Plan, error) {
 	if f.planFile == "" {
 		return f.src.plan(ctx)
 	}
-	b, err := os.ReadFile(f.planFile)
+	p, err := tune.ReadPlan(f.planFile)
 	if err != nil {
-		return nil, fmt.Errorf("--plan: %w", err)
-	}
-	var p tune.Plan
-	if err := json.Unmarshal(b, &p); err != nil {
-		return nil, fmt.Errorf("--plan %s: not a plan from netvet plan --format json: %w", f.planFile, err)
-	}
-	if p.Schema != tune.Schema {
-		return nil, fmt.Errorf("--plan %s: schema %q, want %q", f.planFile, p.Schema, tune.Schema)
+		return nil, err
 	}
 	if host, _ := os.Hostname(); p.Host != "" && p.Host != host {
 		return nil, fmt.Errorf("--plan %s was made for host %q, this is %q: its values were computed for that host", f.planFile, p.Host, host)
 	}
-	return &p, nil
+	return p, nil
 }
 
 func manualText(n int) string {
