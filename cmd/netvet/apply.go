@@ -93,7 +93,7 @@ func runApply(ctx context.Context, w io.Writer, in io.Reader, f applyFlags) erro
 		for _, s := range steps {
 			cs = append(cs, s.Change)
 		}
-		return fmt.Errorf("netvet apply needs root: the plan writes %s; nothing was changed (sudo netvet apply, or review it with netvet plan)", tune.NeedsRoot(cs))
+		return fmt.Errorf("apply needs root: the plan writes %s; nothing was changed (sudo netvet apply, or review it with netvet plan)", tune.NeedsRoot(cs))
 	}
 	t := &tune.Target{}
 	defer t.Close()
@@ -123,7 +123,7 @@ func runApply(ctx context.Context, w io.Writer, in io.Reader, f applyFlags) erro
 	}
 	res, err := tune.Apply(ctx, t, actions, path)
 	for _, a := range res.Applied {
-		fmt.Fprintf(w, "changed  %s: %s -> %s\n", a.Change.String(), a.Previous, a.Change.Value)
+		fmt.Fprintf(w, "changed  %s: %s -> %s\n", settingName(a.Change), a.Previous, a.Change.Value)
 	}
 	if err != nil {
 		return err
@@ -194,7 +194,7 @@ func settingName(c analyze.Change) string {
 // confirm asks on the terminal; it refuses to guess when stdin is not one.
 func confirm(w io.Writer, in io.Reader, n int) (bool, error) {
 	if f, ok := in.(*os.File); !ok || !isTerminal(f) {
-		return false, errors.New("netvet apply asks before changing anything, and stdin is not a terminal: review the plan (netvet plan), then run netvet apply --yes; nothing was changed")
+		return false, errors.New("apply asks before changing anything, and stdin is not a terminal: review the plan (netvet plan), then run netvet apply --yes; nothing was changed")
 	}
 	fmt.Fprintf(w, "Apply these %d changes? [y/N] ", n)
 	line, err := bufio.NewReader(in).ReadString('\n')
@@ -234,7 +234,7 @@ func runRollback(ctx context.Context, w io.Writer, file string) error {
 		for _, s := range r.Steps {
 			cs = append(cs, s.Change)
 		}
-		return fmt.Errorf("netvet apply --rollback needs root: it writes %s; nothing was changed", tune.NeedsRoot(cs))
+		return fmt.Errorf("apply --rollback needs root: it writes %s; nothing was changed", tune.NeedsRoot(cs))
 	}
 	t := &tune.Target{}
 	defer t.Close()
@@ -245,6 +245,6 @@ func runRollback(ctx context.Context, w io.Writer, file string) error {
 	if err != nil {
 		return fmt.Errorf("rollback %s: %w", file, err)
 	}
-	fmt.Fprintf(w, "netvet apply: restored the %d settings of %s\n", len(done), file)
+	fmt.Fprintf(w, "netvet apply: %d of %d settings restored from %s\n", len(done), len(r.Steps), file)
 	return nil
 }
