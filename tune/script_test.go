@@ -167,3 +167,85 @@ func TestScriptIRQBalanceNote(t *testing.T) {
 		}
 	}
 }
+
+// TestScriptIRQSteps runs the script's IRQ steps and the boot-time pin
+// script against a fake /proc/interrupts and /proc/irq, bind-mounted in a
+// private mount namespace (/proc/irq is host-wide: the real one is never
+// written). eth0-TxRx-1 moved from IRQ 43 to 44 since the snapshot: the
+// step finds it by name.
+func TestScriptIRQSteps(t *testing.T) {
+	bash := needBash(t)
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (a mount namespace)")
+	}
+	unshare, err := exec.LookPath("unshare")
+	if err != nil {
+		t.Skip("needs util-linux's unshare")
+	}
+	host, _ := os.Hostname()
+	p := New(Meta{Host: host, IRQBalance: &collect.IRQBalance{}}, []analyze.Finding{{ID: "irq.concentrated", Subject: "eth0",
+		Recommendations: []analyze.Recommendation{rec("ladder", irq0, irq1)}}})
+	dir := t.TempDir()
+	files := map[string]string{
+		"interrupts":               interrupts,
+		"irq/42/smp_affinity_list": "0-1\n",
+		"irq/44/smp_affinity_list": "0-1\n",
+		"plan.sh":                  scriptOf(t, p),
+	}
+	for name, text := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(script string) string {
+		cmd := exec.Command(unshare, "--mount", "--propagation", "private", bash, "-c",
+			`mount --bind "$1/interrupts" /proc/interrupts && mount --bind "$1/irq" /proc/irq && `+script, "bash", dir)
+		cmd.Env = append(os.Environ(), "NETVET_PERSIST_ROOT="+filepath.Join(dir, "persist"))
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", script, err, out)
+		}
+		return string(out)
+	}
+	out := run(`bash "$1/plan.sh" --persist`)
+	for _, want := range []string{
+		"changed /proc/irq/42/smp_affinity_list: 0-1 -> 0",
+		"note    eth0-TxRx-1 is IRQ 44 now (it was 43)",
+		"changed /proc/irq/44/smp_affinity_list: 0-1 -> 1",
+		"netvet plan: 2 changed, 0 already set",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for f, want := range map[string]string{"irq/42/smp_affinity_list": "0\n", "irq/44/smp_affinity_list": "1\n"} {
+		if got := read(t, dir, f); got != want {
+			t.Errorf("%s = %q, want %q", f, got, want)
+		}
+	}
+	if out := run(`bash "$1/plan.sh"`); !strings.Contains(out, "netvet plan: 0 changed, 2 already set") {
+		t.Errorf("second run:\n%s", out)
+	}
+	if got := read(t, dir, filepath.Join("persist", irqUnitPath)); got != irqUnit+"\n" {
+		t.Errorf("unit file:\n%s", got)
+	}
+	if !strings.HasSuffix(read(t, dir, filepath.Join("persist", irqScriptPath)), "pin 'eth0-TxRx-0' '0'\npin 'eth0-TxRx-1' '1'\n") {
+		t.Errorf("pin script:\n%s", read(t, dir, filepath.Join("persist", irqScriptPath)))
+	}
+	// At the next boot the boot script pins by name, whatever the numbers.
+	for _, f := range []string{"irq/42/smp_affinity_list", "irq/44/smp_affinity_list"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("0-1\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(`sh "$1/persist` + irqScriptPath + `"`)
+	for f, want := range map[string]string{"irq/42/smp_affinity_list": "0\n", "irq/44/smp_affinity_list": "1\n"} {
+		if got := read(t, dir, f); got != want {
+			t.Errorf("after the boot script %s = %q, want %q", f, got, want)
+		}
+	}
+}
