@@ -79,8 +79,12 @@ type Evidence struct {
 type Recommendation struct {
 	Summary  string   `json:"summary"`            // why, with numbers
 	Commands []string `json:"commands,omitempty"` // to run now, exactly as a person pastes them
-	Persist  string   `json:"persist,omitempty"`  // how to make it survive a reboot
-	Risk     string   `json:"risk,omitempty"`     // what could go wrong, in one line
+	// Changes are the settings Commands change, for `netvet plan` and
+	// `netvet apply`; the commands are made from them. Empty when the new
+	// value depends on something the snapshot did not hold.
+	Changes []Change `json:"changes,omitempty"`
+	Persist string   `json:"persist,omitempty"` // how to make it survive a reboot
+	Risk    string   `json:"risk,omitempty"`    // what could go wrong, in one line
 }
 
 // findingJSON keeps the wire form stable if Finding grows unexported helpers.

@@ -1,7 +1,6 @@
 package analyze
 
 import (
-	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/netvet/netvet/collect"
 	"github.com/netvet/netvet/fixtures"
 )
 
@@ -20,20 +18,7 @@ var update = flag.Bool("update", false, "rewrite the golden files (review the di
 // analyzeFolder replays a fixture folder to its end and analyzes it.
 func analyzeFolder(t *testing.T, dir string, opts Options) Result {
 	t.Helper()
-	o, err := collect.OpenRoot(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer o.Close()
-	var snaps []*collect.Snapshot
-	s := &collect.Sampler{Origin: o}
-	if err := s.Run(context.Background(), 0, func(snap *collect.Snapshot) error {
-		snaps = append(snaps, snap)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return Analyze(NewWindow(snaps, o.Interval()), opts)
+	return Analyze(replayFolder(t, dir), opts)
 }
 
 // fixtureDirs lists every fixture folder as "kind/name".

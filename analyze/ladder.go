@@ -3,6 +3,7 @@ package analyze
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/netvet/netvet/collect"
@@ -44,10 +45,11 @@ func nicQueues(vs []collect.QueueIRQ) []nicQueue {
 
 // step is one line of an IRQ ladder: a vector and the CPU it should use.
 type ladderStep struct {
-	irq   int
-	queue int
-	kind  string
-	cpu   int
+	irq    int
+	vector string // its name in proc/interrupts
+	queue  int
+	kind   string
+	cpu    int
 }
 
 // irqPlan is the host-wide ladder: every NIC's queues spread over its
@@ -79,7 +81,7 @@ func (a *analysis) irqPlan() *irqPlan {
 		for i, q := range qs {
 			cpu := order[(start+i)%len(order)]
 			for _, v := range q.vectors {
-				p.steps[iface] = append(p.steps[iface], ladderStep{irq: v.IRQ, queue: q.queue, kind: v.Kind, cpu: cpu})
+				p.steps[iface] = append(p.steps[iface], ladderStep{irq: v.IRQ, vector: a.vectorName(v), queue: q.queue, kind: v.Kind, cpu: cpu})
 			}
 		}
 		next[key] = (start + len(qs)) % len(order)
@@ -107,10 +109,10 @@ func (a *analysis) ladderRec(iface string) (Recommendation, bool) {
 	if len(steps) == 0 {
 		return Recommendation{}, false
 	}
-	var cmds []string
+	var changes []Change
 	used := cpumask.Set{}
 	for _, s := range steps {
-		cmds = append(cmds, fmt.Sprintf("echo %d > /proc/irq/%d/smp_affinity_list", s.cpu, s.irq))
+		changes = append(changes, Change{Kind: ChangeIRQAffinity, IRQ: s.irq, Vector: s.vector, Value: strconv.Itoa(s.cpu)})
 		used = used.With(s.cpu)
 	}
 	nq := len(nicQueues(a.nicIRQs()[iface]))
@@ -119,13 +121,10 @@ func (a *analysis) ladderRec(iface string) (Recommendation, bool) {
 	if nq > p.cpus[iface].Count() {
 		summary += fmt.Sprintf(" There are more queues (%d) than local CPUs (%d): some CPUs take two.", nq, p.cpus[iface].Count())
 	}
-	r := Recommendation{
-		Summary:  summary,
-		Commands: cmds,
-		Persist:  "IRQ affinity is lost at reboot and IRQ numbers may change: reapply by queue name from a systemd oneshot unit after the NIC is up (`netvet plan` writes one). " + a.irqbalanceNote(),
-		Risk:     "the CPUs that take a queue's interrupts also run its softirq work: keep latency-critical application threads off them, or expect them to share",
-	}
-	return r, true
+	return changesRec(summary,
+		"the CPUs that take a queue's interrupts also run its softirq work: keep latency-critical application threads off them, or expect them to share",
+		"IRQ affinity is lost at reboot and IRQ numbers may change: reapply by queue name from a systemd oneshot unit after the NIC is up (`netvet plan` writes one). "+a.irqbalanceNote(),
+		changes...), true
 }
 
 // irqbalanceNote says whether irqbalance would undo a manual ladder.
@@ -166,12 +165,20 @@ func (a *analysis) vectorCPU(irq int) int {
 	return -1
 }
 
+// vectorName is a queue vector's name in proc/interrupts ("eth0-TxRx-3").
+func (a *analysis) vectorName(v collect.QueueIRQ) string {
+	if a.last != nil && a.last.Interrupts != nil && v.Line >= 0 && v.Line < len(a.last.Interrupts.Lines) {
+		return a.last.Interrupts.Lines[v.Line].Device
+	}
+	return ""
+}
+
 // vectorList names vectors compactly for summaries: "eth0-TxRx-0..7".
 func vectorList(a *analysis, vs []collect.QueueIRQ) string {
 	var names []string
 	for _, v := range vs {
-		if a.last != nil && a.last.Interrupts != nil && v.Line < len(a.last.Interrupts.Lines) {
-			names = append(names, a.last.Interrupts.Lines[v.Line].Device)
+		if n := a.vectorName(v); n != "" {
+			names = append(names, n)
 		}
 	}
 	if len(names) > 4 {

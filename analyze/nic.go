@@ -3,6 +3,8 @@ package analyze
 import (
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/netvet/netvet/collect"
 )
@@ -115,13 +117,11 @@ func (a *analysis) nicRingOverrun(iface string) []Finding {
 	case r != nil && r.RXMax > 0 && r.RX < r.RXMax:
 		f.Evidence = append(f.Evidence, evValue("RX ring size", float64(r.RX), "descriptors", "netvet/ethtool/"+iface+".json"),
 			evValue("RX ring maximum", float64(r.RXMax), "descriptors", "netvet/ethtool/"+iface+".json"))
-		args := fmt.Sprintf("-G %s rx %d", iface, r.RXMax)
-		f.Recommendations = append(f.Recommendations, Recommendation{
-			Summary:  fmt.Sprintf("Grow the RX ring from %d to its maximum %d descriptors, so a burst waits in the ring instead of being dropped while the CPU catches up.", r.RX, r.RXMax),
-			Commands: []string{"ethtool " + args},
-			Persist:  ethtoolPersist(iface, fmt.Sprintf("ethtool.ring-rx %d", r.RXMax), fmt.Sprintf("RxBufferSize=%d", r.RXMax), "-G %k rx "+fmt.Sprint(r.RXMax)),
-			Risk:     "a larger ring uses more memory and cache and adds latency when the CPU falls behind; many drivers reset the link briefly to resize it",
-		})
+		f.Recommendations = append(f.Recommendations, changesRec(
+			fmt.Sprintf("Grow the RX ring from %d to its maximum %d descriptors, so a burst waits in the ring instead of being dropped while the CPU catches up.", r.RX, r.RXMax),
+			"a larger ring uses more memory and cache and adds latency when the CPU falls behind; many drivers reset the link briefly to resize it",
+			ethtoolPersist(iface, fmt.Sprintf("ethtool.ring-rx %d", r.RXMax), fmt.Sprintf("RxBufferSize=%d", r.RXMax), "-G %k rx "+fmt.Sprint(r.RXMax)),
+			Change{Kind: ChangeRing, Device: iface, Target: "rx", Value: fmt.Sprint(r.RXMax)}))
 	case r != nil && r.RXMax > 0:
 		f.Evidence = append(f.Evidence, evValue("RX ring size (at its maximum)", float64(r.RX), "descriptors", "netvet/ethtool/"+iface+".json"))
 		f.Recommendations = append(f.Recommendations, Recommendation{
@@ -189,13 +189,11 @@ func (a *analysis) nicRingSmall(iface string) []Finding {
 	if drops.Inc > 0 {
 		f.Evidence = append(f.Evidence, evDelta("RX ring overruns", drops, "packets", ""))
 	}
-	args := fmt.Sprintf("-G %s rx %d", iface, want)
-	f.Recommendations = append(f.Recommendations, Recommendation{
-		Summary:  fmt.Sprintf("Give the ring room for bursts: %d descriptors (≥ a quarter of the maximum, a power of two); go to the maximum %d if nic.rx_ring_overrun shows drops.", want, r.RXMax),
-		Commands: []string{"ethtool " + args},
-		Persist:  ethtoolPersist(iface, fmt.Sprintf("ethtool.ring-rx %d", want), fmt.Sprintf("RxBufferSize=%d", want), fmt.Sprintf("-G %%k rx %d", want)),
-		Risk:     "more memory and cache per queue; many drivers reset the link briefly to resize",
-	})
+	f.Recommendations = append(f.Recommendations, changesRec(
+		fmt.Sprintf("Give the ring room for bursts: %d descriptors (≥ a quarter of the maximum, a power of two); go to the maximum %d if nic.rx_ring_overrun shows drops.", want, r.RXMax),
+		"more memory and cache per queue; many drivers reset the link briefly to resize",
+		ethtoolPersist(iface, fmt.Sprintf("ethtool.ring-rx %d", want), fmt.Sprintf("RxBufferSize=%d", want), fmt.Sprintf("-G %%k rx %d", want)),
+		Change{Kind: ChangeRing, Device: iface, Target: "rx", Value: fmt.Sprint(want)}))
 	return []Finding{f}
 }
 
@@ -278,7 +276,9 @@ func (a *analysis) nicTxDrops(iface string) []Finding {
 	}
 	if q > 0 {
 		next := doubled(int64(q), 1000)
-		rec.Commands = append(rec.Commands, fmt.Sprintf("ip link set %s txqueuelen %d", iface, next))
+		ch := Change{Kind: ChangeTxQueueLen, Device: iface, Value: strconv.FormatInt(next, 10)}
+		rec.Changes = []Change{ch}
+		rec.Commands = append(rec.Commands, ch.Command())
 		rec.Persist = fmt.Sprintf(`udev: ACTION=="add", SUBSYSTEM=="net", KERNEL=="%s", ATTR{tx_queue_len}="%d" in %s`, iface, next, UdevFile)
 		rec.Risk = "a longer queue adds latency under sustained overload (bufferbloat); fq_codel keeps it in check"
 	}
@@ -318,11 +318,22 @@ func (a *analysis) nicLinkDown(iface string) []Finding {
 }
 
 // offloads that a NIC should not run without: GRO and GSO are done in
-// software and always possible; TSO needs the hardware.
-var offloads = []struct{ feature, short string }{
-	{"rx-gro", "gro"},
-	{"generic-segmentation-offload", "gso"},
-	{"tcp-segmentation-offload", "tso"},
+// software and always possible; TSO needs the hardware. feature is the
+// kernel's name (what a live host and a recording hold); legacy is the
+// group name an old `ethtool -k` printed alone, which a sosreport may keep.
+var offloads = []struct{ feature, legacy string }{
+	{"rx-gro", "generic-receive-offload"},
+	{"tx-generic-segmentation", "generic-segmentation-offload"},
+	{"tx-tcp-segmentation", "tcp-segmentation-offload"},
+}
+
+// feature looks a feature up by its kernel name, else by the legacy name.
+func feature(fs map[string]bool, kernel, legacy string) (on, known bool, name string) {
+	if on, ok := fs[kernel]; ok {
+		return on, true, kernel
+	}
+	on, ok := fs[legacy]
+	return on, ok, legacy
 }
 
 func (a *analysis) nicOffloadOff(iface string) []Finding {
@@ -335,30 +346,29 @@ func (a *analysis) nicOffloadOff(iface string) []Finding {
 	}
 	var off []string
 	var ev []Evidence
+	var changes []Change
 	for _, o := range offloads {
-		if on, ok := e.Features[o.feature]; ok && !on {
-			off = append(off, o.short)
-			ev = append(ev, evText(o.feature, "off", "netvet/ethtool/"+iface+".json"))
+		if on, ok, name := feature(e.Features, o.feature, o.legacy); ok && !on {
+			off = append(off, FeatureShortName(o.feature))
+			ev = append(ev, evText(name, "off", "netvet/ethtool/"+iface+".json"))
+			changes = append(changes, Change{Kind: ChangeFeature, Device: iface, Target: o.feature, Value: "on"})
 		}
 	}
 	if len(off) == 0 {
 		return nil
 	}
-	args := "-K " + iface
-	for _, o := range off {
-		args += " " + o + " on"
-	}
+	rec := changesRec(
+		"Turn the offloads on (ethtool -k shows \"[fixed]\" where the hardware cannot). Some setups turn them off on purpose: packet capture that must see wire frames, or a driver bug workaround.",
+		"GRO merges packets before the stack, which changes what a capture on this host sees; LRO (not touched here) is the one that breaks forwarding",
+		"", changes...)
+	args := strings.TrimPrefix(rec.Commands[0], "ethtool ")
+	rec.Persist = ethtoolPersist(iface, "ethtool.feature-gro on (etc.)", "GenericReceiveOffload=yes (etc.)", args)
 	return []Finding{{
-		ID:       "nic.offload_off",
-		Severity: Info,
-		Subject:  iface,
-		Summary:  fmt.Sprintf("%s has %s off: the stack handles every wire-sized packet on its own, costing CPU per byte", iface, joinAnd(off)),
-		Evidence: ev,
-		Recommendations: []Recommendation{{
-			Summary:  "Turn the offloads on (ethtool -k shows \"[fixed]\" where the hardware cannot). Some setups turn them off on purpose: packet capture that must see wire frames, or a driver bug workaround.",
-			Commands: []string{"ethtool " + args},
-			Persist:  ethtoolPersist(iface, "ethtool.feature-gro on (etc.)", "GenericReceiveOffload=yes (etc.)", args),
-			Risk:     "GRO merges packets before the stack, which changes what a capture on this host sees; LRO (not touched here) is the one that breaks forwarding",
-		}},
+		ID:              "nic.offload_off",
+		Severity:        Info,
+		Subject:         iface,
+		Summary:         fmt.Sprintf("%s has %s off: the stack handles every wire-sized packet on its own, costing CPU per byte", iface, joinAnd(off)),
+		Evidence:        ev,
+		Recommendations: []Recommendation{rec},
 	}}
 }

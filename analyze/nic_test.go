@@ -83,6 +83,7 @@ func TestNICRingSmallCommandAndEvidence(t *testing.T) {
 	want := Recommendation{
 		Summary:  "Give the ring room for bursts: 1024 descriptors (≥ a quarter of the maximum, a power of two); go to the maximum 4096 if nic.rx_ring_overrun shows drops.",
 		Commands: []string{"ethtool -G eth0 rx 1024"},
+		Changes:  []Change{{Kind: ChangeRing, Device: "eth0", Target: "rx", Value: "1024"}},
 		Persist:  ethtoolPersist("eth0", "ethtool.ring-rx 1024", "RxBufferSize=1024", "-G %k rx 1024"),
 		Risk:     "more memory and cache per queue; many drivers reset the link briefly to resize",
 	}
@@ -254,6 +255,9 @@ func TestNICOffloadOff(t *testing.T) {
 		{"GRO and TSO off", "0000:03:00.0", map[string]bool{"rx-gro": false, "generic-segmentation-offload": true, "tcp-segmentation-offload": false}, []string{"ethtool -K eth0 gro on tso on"}},
 		{"all on", "0000:03:00.0", map[string]bool{"rx-gro": true, "generic-segmentation-offload": true, "tcp-segmentation-offload": true}, nil},
 		{"a virtual device", "", map[string]bool{"rx-gro": false}, nil},
+		// What a live host and a recording hold: the kernel's names.
+		{"GSO and TSO off, kernel names", "0000:03:00.0", map[string]bool{"rx-gro": true, "tx-generic-segmentation": false, "tx-tcp-segmentation": false}, []string{"ethtool -K eth0 gso on tso on"}},
+		{"kernel name wins over a legacy group", "0000:03:00.0", map[string]bool{"tx-tcp-segmentation": true, "tcp-segmentation-offload": false}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -19,18 +19,15 @@ type setting struct{ name, value string }
 
 // sysctlRec builds a recommendation that sets sysctls now and persists them.
 func sysctlRec(summary, risk string, settings ...setting) Recommendation {
-	r := Recommendation{Summary: summary, Risk: risk}
 	var lines []string
+	var changes []Change
 	for _, s := range settings {
-		v := s.value
-		if strings.ContainsAny(v, " \t") {
-			v = `"` + v + `"`
-		}
-		r.Commands = append(r.Commands, fmt.Sprintf("sysctl -w %s=%s", s.name, v))
+		changes = append(changes, Change{Kind: ChangeSysctl, Target: s.name, Value: s.value})
 		lines = append(lines, fmt.Sprintf("%s = %s", s.name, s.value))
 	}
-	r.Persist = fmt.Sprintf("add to %s: %s (applied at boot; `sysctl --system` reloads)", SysctlFile, strings.Join(lines, "; "))
-	return r
+	return changesRec(summary, risk,
+		fmt.Sprintf("add to %s: %s (applied at boot; `sysctl --system` reloads)", SysctlFile, strings.Join(lines, "; ")),
+		changes...)
 }
 
 // sysfsWrite is one value written to a sysfs file of a network device,
@@ -43,11 +40,11 @@ type sysfsWrite struct {
 // by a udev rule (the kernel forgets them when the device goes away or the
 // host reboots).
 func sysfsRec(summary, risk string, writes ...sysfsWrite) Recommendation {
-	r := Recommendation{Summary: summary, Risk: risk}
 	byIf := map[string][]string{}
 	var order []string
+	var changes []Change
 	for _, w := range writes {
-		r.Commands = append(r.Commands, fmt.Sprintf("echo %s > /sys/class/net/%s/%s", w.value, w.iface, w.attr))
+		changes = append(changes, Change{Kind: ChangeSysfs, Device: w.iface, Target: w.attr, Value: w.value})
 		if _, ok := byIf[w.iface]; !ok {
 			order = append(order, w.iface)
 		}
@@ -57,8 +54,9 @@ func sysfsRec(summary, risk string, writes ...sysfsWrite) Recommendation {
 	for _, iface := range order {
 		rules = append(rules, fmt.Sprintf(`ACTION=="add", SUBSYSTEM=="net", KERNEL=="%s", %s`, iface, strings.Join(byIf[iface], ", ")))
 	}
-	r.Persist = fmt.Sprintf("the kernel forgets this at reboot: add to %s: %s", UdevFile, strings.Join(rules, " | "))
-	return r
+	return changesRec(summary, risk,
+		fmt.Sprintf("the kernel forgets this at reboot: add to %s: %s", UdevFile, strings.Join(rules, " | ")),
+		changes...)
 }
 
 // ethtoolPersist says how to keep an ethtool setting across reboots, for

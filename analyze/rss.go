@@ -237,12 +237,11 @@ func (a *analysis) rssFewQueues(iface string) (Finding, bool) {
 			evValue("local "+coreWord, float64(cores), "", from),
 			evDelta("traffic", traffic, "", ""),
 		},
-		Recommendations: []Recommendation{{
-			Summary:  fmt.Sprintf("Use %d channels: more queues let RSS spread received traffic over more cores (then spread their IRQs, see irq.*).", target),
-			Commands: []string{fmt.Sprintf("ethtool -L %s %s %d", iface, kind, target)},
-			Persist:  ethtoolPersist(iface, fmt.Sprintf("ethtool.channels-%s %d", kind, target), fmt.Sprintf("%sChannels=%d", map[string]string{"combined": "Combined", "rx": "RX"}[kind], target), fmt.Sprintf("-L %%k %s %d", kind, target)),
-			Risk:     "the link resets briefly on most drivers; more queues mean more IRQs and memory for rings; some drivers cap channels below the reported maximum",
-		}},
+		Recommendations: []Recommendation{changesRec(
+			fmt.Sprintf("Use %d channels: more queues let RSS spread received traffic over more cores (then spread their IRQs, see irq.*).", target),
+			"the link resets briefly on most drivers; more queues mean more IRQs and memory for rings; some drivers cap channels below the reported maximum",
+			ethtoolPersist(iface, fmt.Sprintf("ethtool.channels-%s %d", kind, target), fmt.Sprintf("%sChannels=%d", map[string]string{"combined": "Combined", "rx": "RX"}[kind], target), fmt.Sprintf("-L %%k %s %d", kind, target)),
+			Change{Kind: ChangeChannels, Device: iface, Target: kind, Value: strconv.Itoa(target)})},
 	}
 	return f, true
 }

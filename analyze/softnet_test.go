@@ -98,6 +98,7 @@ func TestSoftnetDropsEvidenceAndCommand(t *testing.T) {
 	want := Recommendation{
 		Summary:  "Let each CPU's backlog hold 2000 packets instead of 1000, so bursts that arrive faster than CPU 0 drains them are queued instead of dropped.",
 		Commands: []string{"sysctl -w net.core.netdev_max_backlog=2000"},
+		Changes:  []Change{{Kind: ChangeSysctl, Target: "net.core.netdev_max_backlog", Value: "2000"}},
 		Persist:  "add to /etc/sysctl.d/90-netvet.conf: net.core.netdev_max_backlog = 2000 (applied at boot; `sysctl --system` reloads)",
 		Risk:     "more packets queued per CPU means more memory under overload and more queueing delay; it absorbs bursts, it does not add CPU",
 	}

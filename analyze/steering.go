@@ -221,7 +221,7 @@ func (a *analysis) rfsAccelerated() []Finding {
 		if len(n.Rx) < 2 || e == nil || e.Features == nil {
 			continue
 		}
-		on, has := e.Features["ntuple-filters"]
+		on, has, name := feature(e.Features, "rx-ntuple-filter", "ntuple-filters")
 		if !has || on {
 			continue
 		}
@@ -238,16 +238,15 @@ func (a *analysis) rfsAccelerated() []Finding {
 			Subject:  iface,
 			Summary:  fmt.Sprintf("RFS is on and %s has %d RX queues with ntuple filters off: accelerated RFS could steer each flow in the NIC to the queue whose IRQ runs on the reading CPU", iface, len(n.Rx)),
 			Evidence: []Evidence{
-				evText("ntuple-filters", "off", "netvet/ethtool/"+iface+".json"),
+				evText(name, "off", "netvet/ethtool/"+iface+".json"),
 				evValue("net.core.rps_sock_flow_entries", float64(entries), "flows", "proc/sys/net/core/rps_sock_flow_entries"),
 				evValue("RX queues", float64(len(n.Rx)), "", "sys/class/net/"+iface+"/queues"),
 			},
-			Recommendations: []Recommendation{{
-				Summary:  "Turn ntuple filters on; aRFS then works if the driver implements ndo_rx_flow_steer (mlx4/mlx5, ixgbe, i40e, bnxt, sfc do) and each queue's IRQ is pinned to one CPU (see irq.*).",
-				Commands: []string{fmt.Sprintf("ethtool -K %s ntuple on", iface)},
-				Persist:  ethtoolPersist(iface, "ethtool.feature-ntuple on", "NTupleFilter=yes", "-K %k ntuple on"),
-				Risk:     "uses the NIC's filter table, shared with manual ethtool -N rules (Flow Director on Intel NICs switches from ATR to perfect filters)",
-			}},
+			Recommendations: []Recommendation{changesRec(
+				"Turn ntuple filters on; aRFS then works if the driver implements ndo_rx_flow_steer (mlx4/mlx5, ixgbe, i40e, bnxt, sfc do) and each queue's IRQ is pinned to one CPU (see irq.*).",
+				"uses the NIC's filter table, shared with manual ethtool -N rules (Flow Director on Intel NICs switches from ATR to perfect filters)",
+				ethtoolPersist(iface, "ethtool.feature-ntuple on", "NTupleFilter=yes", "-K %k ntuple on"),
+				Change{Kind: ChangeFeature, Device: iface, Target: "rx-ntuple-filter", Value: "on"})},
 		})
 	}
 	return out

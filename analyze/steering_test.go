@@ -44,6 +44,7 @@ func TestRPSRecommendedMask(t *testing.T) {
 			f := only(t, rpsScene(tc.node, 1, tc.irqCPU, 20_000).analyze(Options{}), "rps.recommended")
 			want := Recommendation{
 				Commands: []string{fmt.Sprintf("echo %s > /sys/class/net/eth0/queues/rx-0/rps_cpus", tc.want)},
+				Changes:  []Change{{Kind: ChangeSysfs, Device: "eth0", Target: "queues/rx-0/rps_cpus", Value: tc.want}},
 				Persist:  fmt.Sprintf(`the kernel forgets this at reboot: add to /etc/udev/rules.d/90-netvet.rules: ACTION=="add", SUBSYSTEM=="net", KERNEL=="eth0", ATTR{queues/rx-0/rps_cpus}="%s"`, tc.want),
 			}
 			got := f.Recommendations[0]
@@ -216,6 +217,8 @@ func TestRFSAccelerated(t *testing.T) {
 		{"ntuple on", map[string]bool{"ntuple-filters": true}, 8192, false},
 		{"no ntuple support", map[string]bool{"rx-gro": true}, 8192, false},
 		{"RFS off on the queues", map[string]bool{"ntuple-filters": false}, 0, false},
+		{"ntuple off, kernel name", map[string]bool{"rx-ntuple-filter": false}, 8192, true},
+		{"ntuple on, kernel name", map[string]bool{"rx-ntuple-filter": true}, 8192, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
