@@ -114,7 +114,7 @@ func (a *analysis) nicCPUs(iface string) (cpumask.Set, string) {
 		}
 	}
 	if len(a.host.nodes) > 1 {
-		return a.host.online, "all online CPUs (the NIC's NUMA node is not known here)"
+		return a.host.online, "all online CPUs, as the NIC's NUMA node is not known here"
 	}
 	return a.host.online, "all online CPUs"
 }

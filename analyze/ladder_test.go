@@ -98,7 +98,7 @@ func TestLadderWithoutNUMAFacts(t *testing.T) {
 	eth0.NUMANode, eth0.HasLocal, eth0.LocalCPUs = -1, false, cpumask.Set{}
 	a := sc.analysis()
 	r, _ := a.ladderRec("eth0")
-	if !strings.Contains(r.Summary, "all online CPUs (the NIC's NUMA node is not known here)") {
+	if !strings.Contains(r.Summary, "all online CPUs, as the NIC's NUMA node is not known here") {
 		t.Errorf("summary should say where the CPUs came from: %q", r.Summary)
 	}
 	// Cores first over all 8 CPUs: 0, 1, 2 (siblings 4-7 come last).
