@@ -8,8 +8,9 @@ import (
 	"github.com/guptarohit/asciigraph"
 )
 
-// chart draws a series (NaN: unknown) as an asciigraph plot of exactly h
-// lines (a title, then the plot) no wider than w. The y axis starts at 0.
+// chart draws a series (NaN: unknown) as an asciigraph plot of h lines (a
+// title, then the plot; two lines when there is nothing to plot) no wider
+// than w. The y axis starts at 0.
 // When the series is longer than the plot is wide, each column shows the
 // largest value of the intervals it covers, so a one-second burst of drops
 // is never averaged away; when shorter, each interval is drawn as a step
@@ -28,8 +29,11 @@ func chart(title string, data []float64, w, h int, titlePaint paint) []string {
 	case rows < 2 || cols < 4:
 		return out[:min(len(out), h)]
 	case len(data) == 0 || allNaN(data):
-		out = append(out, "  (needs two snapshots)")
-		return padLines(out, h)
+		return append(out, "  (needs two snapshots)")
+	case maxOf(data) == 0:
+		// Nothing happened: one flat line says so and leaves the rest of
+		// the height to what has something to show.
+		return append(out, "     0┼"+strings.Repeat("─", min(len(data), cols)))
 	}
 	pts := resample(data, cols)
 	plot := asciigraph.Plot(pts,
@@ -92,4 +96,14 @@ func padLines(l []string, h int) []string {
 		l = append(l, "")
 	}
 	return l[:h]
+}
+
+func maxOf(d []float64) float64 {
+	m := 0.0
+	for _, v := range d {
+		if !math.IsNaN(v) && v > m {
+			m = v
+		}
+	}
+	return m
 }

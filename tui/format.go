@@ -160,5 +160,5 @@ func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
-	return strconv.Itoa(n) + " " + noun + "s"
+	return commas(uint64(max(n, 0))) + " " + noun + "s"
 }

@@ -77,7 +77,7 @@ func noTimer(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
 // released at its recorded time, at size w×h.
 func replayModel(tb testing.TB, snaps []*collect.Snapshot, interval time.Duration, w, h int) *Model {
 	tb.Helper()
-	m := New(Options{Replay: true, Interval: interval, Source: "test", After: noTimer, Now: func() time.Time { return time.Time{} }})
+	m := New(Options{Replay: true, Interval: interval, Source: "test", Total: len(snaps), After: noTimer, Now: func() time.Time { return time.Time{} }})
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	for i, s := range snaps {
 		at := s.Time

@@ -34,18 +34,19 @@ func (m *Model) overview(w, h int) []string {
 		nicRows = min(len(nics), max(2, h/6), rest-findMin-1)
 		rest -= 1 + nicRows
 	}
+	// The charts take what the findings do not need, between 4 and 16
+	// lines; the findings keep at least half of what is left.
 	chartH := 0
-	if rest >= findMin+4 {
-		chartH = min(max((rest-findMin)/2, 4), 12)
+	if need := min(1+len(m.shownFindings()), max(rest/2, findMin)); rest-need >= 4 {
+		chartH = min(rest-need, 16)
 	}
-	rest -= chartH
+	charts := m.overviewCharts(w, chartH)
+	rest -= len(charts)
 	out := append([]string{}, strip...)
 	if nicRows > 0 {
 		out = append(out, m.nicSummary(w, nics, nicRows)...)
 	}
-	if chartH > 0 {
-		out = append(out, m.overviewCharts(w, chartH)...)
-	}
+	out = append(out, charts...)
 	out = append(out, m.findingLines(w, max(rest, 0))...)
 	return out
 }
@@ -125,6 +126,9 @@ func (m *Model) lossCell(r rate) cell {
 // overviewCharts puts the pps, drops and squeezes charts side by side (as
 // many as the width holds).
 func (m *Model) overviewCharts(w, h int) []string {
+	if h < 2 {
+		return nil
+	}
 	type ch struct {
 		title string
 		data  []float64
@@ -154,7 +158,11 @@ func sideBySide(cols [][]string, cw int) []string {
 	if len(cols) == 0 {
 		return nil
 	}
-	out := make([]string, len(cols[0]))
+	n := 0
+	for _, col := range cols {
+		n = max(n, len(col))
+	}
+	out := make([]string, n)
 	for r := range out {
 		var b strings.Builder
 		for i, col := range cols {

@@ -64,6 +64,9 @@ func (m *Model) tcpScreen(w, h int) ([]string, []string) {
 	for _, l := range ls {
 		rows = append(rows, m.listenerRow(l, addrW, barW))
 	}
+	if len(ls) == 0 && f.snap.Listeners != nil {
+		rows = append(rows, m.pal.dim.on("  no listening TCP socket matches"))
+	}
 	rows = append(rows, "")
 	rows = append(rows, m.remoteRows(w)...)
 	return fixed, rows
@@ -120,6 +123,9 @@ func (m *Model) remoteRows(w int) []string {
 	out = append(out, t.header(m.pal.head))
 	for _, r := range rs {
 		out = append(out, t.row([]cell{c(r.Remote), c(commas(uint64(r.TimeWait))), c(commas(uint64(r.Established))), c(commas(uint64(r.Other)))}))
+	}
+	if len(rs) == 0 {
+		out = append(out, m.pal.dim.on("  no outgoing connection matches"))
 	}
 	return out
 }

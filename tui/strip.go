@@ -76,7 +76,7 @@ func (m *Model) cpuStrip(w int) []string {
 		}
 		copy(axis[pos:], label)
 	}
-	out = append(out, m.pal.dim.on(pad("cpu", stripLabel)+string(axis)))
+	out = append(out, m.pal.dim.on(strings.TrimRight(pad("cpu", stripLabel)+string(axis), " ")))
 
 	for _, sm := range stripMetrics {
 		var most rate
@@ -96,7 +96,14 @@ func (m *Model) cpuStrip(w int) []string {
 				}
 			}
 			ch, p := m.heatCell(v, most, sm.loss)
-			b.WriteString(p.on(strings.Repeat(ch, cw)))
+			if cw >= 3 {
+				// Wide cells keep a gap, so neighbours with the same
+				// value still read as separate CPUs.
+				b.WriteString(p.on(strings.Repeat(ch, cw-1)))
+				b.WriteByte(' ')
+			} else {
+				b.WriteString(p.on(strings.Repeat(ch, cw)))
+			}
 		}
 		note := "max –"
 		if most.ok {

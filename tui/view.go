@@ -47,7 +47,7 @@ func (m *Model) Render() string {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		b.WriteString(fit(l, w))
+		b.WriteString(strings.TrimRight(fit(l, w), " "))
 	}
 	return b.String()
 }
@@ -223,6 +223,10 @@ func (m *Model) statusLine(w int) string {
 	} else {
 		a := "sample " + age(m.age()) + " ago"
 		switch {
+		case m.opt.Replay && m.ended && m.feedErr == nil:
+			// The replay clock stopped with the recording: its last
+			// snapshot is as fresh as the recording will ever be.
+			a = "end of recording"
 		case m.stale():
 			a = m.pal.stale.on(a)
 		case m.age() > m.staleLimit()/2:
