@@ -28,8 +28,10 @@ func chart(title string, data []float64, w, h int, titlePaint paint) []string {
 	switch {
 	case rows < 2 || cols < 4:
 		return out[:min(len(out), h)]
-	case len(data) == 0 || allNaN(data):
+	case len(data) == 0:
 		return append(out, "  (needs two snapshots)")
+	case allNaN(data):
+		return append(out, "  (not in this source)")
 	case maxOf(data) == 0:
 		// Nothing happened: one flat line says so and leaves the rest of
 		// the height to what has something to show.

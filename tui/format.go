@@ -47,6 +47,9 @@ func si(r rate) string {
 }
 
 func siFloat(v float64) string {
+	if math.Abs(v) < 1e-9 {
+		return "0" // float noise around zero (a chart's axis) is zero
+	}
 	if v < 0 {
 		return "-" + siFloat(-v)
 	}

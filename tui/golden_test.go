@@ -34,7 +34,8 @@ func goldenHosts(t *testing.T) map[string]func() ([]*collect.Snapshot, time.Dura
 
 // TestGoldenViews renders every screen of every host at three terminal
 // sizes, without escape sequences, after the whole recording was replayed
-// and 0.4 s passed. One file per host and size holds its six screens.
+// and 0.4 s passed. One file per host and size holds its six screens and
+// the help.
 // Regenerate with -update and review the diff by eye.
 func TestGoldenViews(t *testing.T) {
 	for name, load := range goldenHosts(t) {
@@ -47,6 +48,9 @@ func TestGoldenViews(t *testing.T) {
 					m.screen = s
 					fmt.Fprintf(&b, "──── screen %d: %s ────\n%s\n", s+1, screenNames[s][0], plain(m))
 				}
+				m.screen = scrOverview
+				m.Update(press("?"))
+				fmt.Fprintf(&b, "──── help (?) ────\n%s\n", plain(m))
 				path := filepath.Join("testdata", "golden", fmt.Sprintf("%s-%dx%d.txt", name, sz[0], sz[1]))
 				if *update {
 					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

@@ -36,12 +36,7 @@ func newKeyMap() keyMap {
 	}
 }
 
-// ShortHelp is the footer (help.KeyMap).
-func (k keyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Next, k.Sort, k.Pause, k.Filter, k.Help, k.Quit}
-}
-
-// FullHelp is the help screen (help.KeyMap).
+// FullHelp is the help screen, in groups.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Prev, k.Jump, k.Help, k.Quit},

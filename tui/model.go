@@ -5,7 +5,6 @@ import (
 	"io"
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
@@ -74,7 +73,6 @@ type Model struct {
 	opt  Options
 	pal  palette
 	keys keyMap
-	help help.Model
 
 	width, height int
 	screen        screenID
@@ -128,9 +126,8 @@ func New(o Options) *Model {
 	ti.Prompt = "/"
 	ti.Placeholder = "filter"
 	ti.CharLimit = 64
-	h := help.New()
 	return &Model{
-		opt: o, pal: newPalette(), keys: newKeyMap(), help: h, filter: ti,
+		opt: o, pal: newPalette(), keys: newKeyMap(), filter: ti,
 		width: 80, height: 24, seen: map[string]seenAt{},
 	}
 }
@@ -168,7 +165,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
-		m.help.SetWidth(msg.Width)
 		return m, nil
 	case tickMsg:
 		m.advance(msg.now)

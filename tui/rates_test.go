@@ -3,6 +3,7 @@ package tui
 import (
 	"math"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -249,4 +250,54 @@ func TestMarkSkew(t *testing.T) {
 			t.Errorf("%s (-want +got):\n%s", tc.name, diff)
 		}
 	}
+}
+
+// FuzzQueueStat: any name either is no per-queue packet counter, or reads
+// back as one of the drivers' forms with the queue number it gave.
+func FuzzQueueStat(f *testing.F) {
+	for _, s := range []string{"rx_queue_3_packets", "tx-7.packets", "rx12_packets", "[5]: rx_ucast_packets",
+		"rx_queue_0_xdp_packets", "rx_packets", "[9]: tx_bcast_packets", "rx-.packets", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		q, dir, ok := queueStat(name)
+		if !ok {
+			return
+		}
+		if q < 0 || (dir != 'r' && dir != 't') {
+			t.Fatalf("%q: queue %d dir %q", name, q, dir)
+		}
+		d := string(dir) + "x"
+		n := strconv.Itoa(q)
+		forms := []string{d + "_queue_" + n + "_packets", d + "-" + n + ".packets", d + n + "_packets"}
+		for _, kind := range []string{"ucast", "mcast", "bcast"} {
+			forms = append(forms, "["+n+"]: "+d+"_"+kind+"_packets")
+		}
+		for _, f := range forms {
+			if sameButZeros(name, f) { // "rx_queue_03_packets" is queue 3
+				return
+			}
+		}
+		t.Fatalf("%q read as queue %d %q, which none of the forms gives", name, q, dir)
+	})
+}
+
+// sameButZeros reports whether a and b differ only by leading zeros in
+// their first run of digits.
+func sameButZeros(a, b string) bool {
+	strip := func(s string) string {
+		i := strings.IndexAny(s, "0123456789")
+		if i < 0 {
+			return s
+		}
+		j := i
+		for j < len(s) && s[j] == '0' {
+			j++
+		}
+		if j == len(s) || s[j] < '0' || s[j] > '9' {
+			j-- // keep one zero for the number 0
+		}
+		return s[:i] + s[j:]
+	}
+	return strip(a) == strip(b)
 }

@@ -83,7 +83,7 @@ func (m *Model) bondHead(b bondView) string {
 		parts = append(parts, m.pal.crit.on("no active aggregator"))
 	case b.ActiveAggregator != nil:
 		a := b.ActiveAggregator
-		s := fmt.Sprintf("aggregator %d (%d ports", a.ID, a.Ports)
+		s := fmt.Sprintf("aggregator %d (%s", a.ID, plural(a.Ports, "port"))
 		if a.PartnerMAC != "" {
 			s += ", partner " + a.PartnerMAC
 		}

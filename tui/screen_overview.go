@@ -202,7 +202,7 @@ func (m *Model) findingLines(w, h int) []string {
 			out = append(out, m.pal.dim.on(fmt.Sprintf("  … %d more", len(fs)-i)))
 			break
 		}
-		line := fmt.Sprintf("%s %5s %s %s %s", m.sevTag(f.Severity), m.sinceText(f.since),
+		line := fmt.Sprintf("%s %6s %s %s %s", m.sevTag(f.Severity), m.sinceText(f.since),
 			f.ID, m.pal.bold.on(f.Subject), m.pal.dim.on(f.Summary))
 		out = append(out, line)
 	}
@@ -231,11 +231,11 @@ func (m *Model) sevTag(s analyze.Severity) string {
 }
 
 // sinceText is how long a finding has been showing, in the snapshots' own
-// time.
+// time, or in snapshots when they carry no time.
 func (m *Model) sinceText(s seenAt) string {
 	cur := m.fr.snap.Time
 	if !cur.IsZero() && !s.t.IsZero() {
 		return age(cur.Sub(s.t))
 	}
-	return fmt.Sprintf("#%d", m.count-s.n+1)
+	return plural(m.count-s.n+1, "snap")
 }

@@ -60,9 +60,8 @@ func (m *Model) tcpScreen(w, h int) ([]string, []string) {
 	for _, l := range ls {
 		addrW = max(addrW, min(len(l.Local), 40))
 	}
-	barW := min(max(w-addrW-30, 4), 40)
 	for _, l := range ls {
-		rows = append(rows, m.listenerRow(l, addrW, barW))
+		rows = append(rows, m.listenerRow(l, addrW, w))
 	}
 	if len(ls) == 0 && f.snap.Listeners != nil {
 		rows = append(rows, m.pal.dim.on("  no listening TCP socket matches"))
@@ -72,30 +71,36 @@ func (m *Model) tcpScreen(w, h int) ([]string, []string) {
 	return fixed, rows
 }
 
-func (m *Model) listenerRow(l listenerView, addrW, barW int) string {
+// listenerRow is one listener: address, fill bar, share, queue/limit, the
+// most seen in the window and FULL; the bar takes what the width leaves.
+func (m *Model) listenerRow(l listenerView, addrW, w int) string {
 	fl := fill(l.Queue, l.Limit)
-	n := int(min(fl, 1)*float64(barW) + 0.5)
-	if l.Queue > 0 && n == 0 {
-		n = 1
-	}
 	p := m.pal.ok
-	state := ""
+	full := l.Queue >= l.Limit && l.Limit > 0 || l.Limit == 0 && l.Queue > 0
 	switch {
-	case l.Queue >= l.Limit && l.Limit > 0 || l.Limit == 0 && l.Queue > 0:
-		p, state = m.pal.crit, "FULL"
+	case full:
+		p = m.pal.crit
 	case fl >= 0.5:
 		p = m.pal.warn
 	}
-	bar := "[" + p.on(strings.Repeat("█", n)) + strings.Repeat(" ", barW-n) + "]"
 	pct := "–"
 	if l.Limit > 0 {
 		pct = fmt.Sprintf("%.0f%%", fl*100)
 	}
-	line := fmt.Sprintf("  %-*s %s %5s %s/%s max %s", addrW, l.Local, bar, pct, commas(uint64(l.Queue)), commas(uint64(l.Limit)), commas(uint64(l.maxQueue)))
-	if state != "" {
-		line += " " + m.pal.crit.on(state)
+	tail := fmt.Sprintf(" %5s %s/%s max %s", pct, commas(uint64(l.Queue)), commas(uint64(l.Limit)), commas(uint64(l.maxQueue)))
+	if full {
+		tail += " " + m.pal.crit.on("FULL")
 	}
-	return line
+	barW := min(w-2-addrW-1-2-visibleWidth(tail), 40)
+	bar := ""
+	if barW >= 4 {
+		n := int(min(fl, 1)*float64(barW) + 0.5)
+		if l.Queue > 0 && n == 0 {
+			n = 1
+		}
+		bar = " [" + p.on(strings.Repeat("█", n)) + strings.Repeat(" ", barW-n) + "]"
+	}
+	return fmt.Sprintf("  %-*s%s%s", addrW, l.Local, bar, tail)
 }
 
 var remoteCols = []column{

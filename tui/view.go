@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -88,6 +89,10 @@ func (m *Model) body(w, h int) []string {
 			off := min(m.scroll[m.screen], max(len(rows)-room, 0))
 			end := min(off+room, len(rows))
 			out = append(out, rows[off:end]...)
+			if end < len(rows) && room > 1 {
+				// Say that the screen goes on, in place of its last line.
+				out[len(out)-1] = m.pal.dim.on(fmt.Sprintf("  ↓ %d more lines (j, pgdn, G)", len(rows)-end+1))
+			}
 		}
 	}
 	if len(out) > h {
@@ -297,7 +302,7 @@ func (m *Model) ratesText() string {
 	case s.sinceBoot && s.secs > 0:
 		return "rates: average since boot"
 	case s.sinceBoot:
-		return "rates: none yet (one snapshot)"
+		return "no rates: one snapshot and no proc/uptime to divide by"
 	case s.secs > 0:
 		return fmt.Sprintf("rates over %.1fs", s.secs)
 	}
@@ -311,7 +316,8 @@ func (m *Model) windowText() string {
 	return fmt.Sprintf("window %d/%d", m.fr.n, m.opt.Window)
 }
 
-// footer shows the filter being typed, or the keys.
+// footer shows the filter being typed, or the keys, dropping the least
+// needed ones first on a narrow terminal (help and quit stay).
 func (m *Model) footer(w int) string {
 	if m.filtering {
 		return m.filter.View()
@@ -320,24 +326,71 @@ func (m *Model) footer(w int) string {
 	if f := m.filter.Value(); f != "" {
 		pre = m.pal.hot.on("filter: "+f) + "  "
 	}
-	m2 := m.help
-	m2.SetWidth(max(w-ansi.StringWidth(pre), 0))
-	return pre + m2.ShortHelpView(m.keys.ShortHelp())
+	k := m.keys
+	items := []struct {
+		b     key.Binding
+		label string
+		drop  int // the order in which it goes when the line is too long
+	}{
+		{k.Next, "screens", 1}, {k.Sort, "sort", 2}, {k.Pause, "pause", 4}, {k.Filter, "filter", 3},
+		{k.Help, "help", 99}, {k.Quit, "quit", 99},
+	}
+	for drop := 0; ; drop++ {
+		var parts []string
+		for _, it := range items {
+			if it.drop > drop {
+				parts = append(parts, m.pal.bold.on(it.b.Help().Key)+" "+m.pal.dim.on(it.label))
+			}
+		}
+		line := pre + strings.Join(parts, "  ")
+		if visibleWidth(line) <= w || drop >= 4 {
+			return line
+		}
+	}
 }
 
+// helpLines lists every key in as many columns as the width holds.
 func (m *Model) helpLines(w int) []string {
-	m2 := m.help
-	m2.SetWidth(w)
+	var entries []string
+	keyW := 0
+	for _, group := range m.keys.FullHelp() {
+		for _, b := range group {
+			keyW = max(keyW, len([]rune(b.Help().Key)))
+		}
+	}
+	colW := 0
+	for _, group := range m.keys.FullHelp() {
+		for _, b := range group {
+			e := fmt.Sprintf("%-*s %s", keyW, b.Help().Key, b.Help().Desc)
+			entries = append(entries, e)
+			colW = max(colW, len([]rune(e))+3)
+		}
+	}
+	cols := max(1, min(w/colW, 3))
+	rows := (len(entries) + cols - 1) / cols
 	lines := []string{m.pal.bold.on("Keys"), ""}
-	lines = append(lines, strings.Split(m2.FullHelpView(m.keys.FullHelp()), "\n")...)
-	lines = append(lines, "",
-		"Every screen is fed by the same window of snapshots: rates are over the",
-		"newest interval, charts over the whole window, findings are the analyzer's",
-		"(netvet check) over the window. '–' means the kernel does not say, not 0.",
-		"The age in the status line grows when no sample comes; after "+fmt.Sprint(m.opt.StaleAfter)+" intervals",
-		"every screen is marked STALE. Filter matches CPU numbers, interface, queue,",
-		"listener, remote, bond and finding text.")
-	return lines
+	for r := range rows {
+		var b strings.Builder
+		for c := range cols {
+			i := c*rows + r
+			if i >= len(entries) {
+				break
+			}
+			e := entries[i]
+			if c < cols-1 {
+				e += strings.Repeat(" ", colW-len([]rune(e)))
+			}
+			b.WriteString(e)
+		}
+		lines = append(lines, b.String())
+	}
+	lines = append(lines, "")
+	text := "Every screen is fed by the same window of snapshots: rates are over the newest interval, " +
+		"charts over the whole window, findings are the analyzer's (netvet check) over the window. " +
+		"'–' means the kernel does not say, not 0. The age in the status line grows when no sample comes; " +
+		fmt.Sprintf("after %d intervals every screen is marked STALE. ", m.opt.StaleAfter) +
+		"The filter matches CPU numbers, interfaces, drivers, listeners, destinations, bonds and finding text."
+	return append(lines, wrapIndent(text, w, "", "")...)
 }
 
 // filtered reports whether a row with these texts passes the filter.
