@@ -19,7 +19,7 @@ func TestFeedReplaysEverySnapshotThenEOF(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer o.Close()
-	f := StartFeed(context.Background(), &collect.Sampler{Origin: o})
+	f := NewFeed(context.Background(), &collect.Sampler{Origin: o})
 	defer f.Stop()
 	var times []time.Time
 	for {
@@ -53,7 +53,7 @@ func TestFeedStopEndsASampler(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer o.Close()
-	f := StartFeed(context.Background(), &collect.Sampler{Origin: o})
+	f := NewFeed(context.Background(), &collect.Sampler{Origin: o})
 	if _, err := f.Next(); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func (failingOrigin) Source(_ context.Context, i int, _ bool) (collect.Source, c
 }
 
 func TestFeedReportsSamplerError(t *testing.T) {
-	f := StartFeed(context.Background(), &collect.Sampler{Origin: failingOrigin{}})
+	f := NewFeed(context.Background(), &collect.Sampler{Origin: failingOrigin{}})
 	defer f.Stop()
 	if s, err := f.Next(); err != nil || len(s.Softnet) != 1 {
 		t.Fatalf("first snapshot: %v %v", s, err)
@@ -89,5 +89,15 @@ func TestFeedReportsSamplerError(t *testing.T) {
 	_, err := f.Next()
 	if err == nil || errors.Is(err, io.EOF) || !strings.Contains(err.Error(), "missing folder") {
 		t.Errorf("Next: %v, want the sampler's error", err)
+	}
+}
+
+// TestFeedStartsOnFirstNext: nothing is read before the dashboard asks,
+// and a feed stopped before that just closes.
+func TestFeedStartsOnFirstNext(t *testing.T) {
+	f := NewFeed(context.Background(), &collect.Sampler{Origin: failingOrigin{}})
+	f.Stop()
+	if _, err := f.Next(); !errors.Is(err, io.EOF) {
+		t.Errorf("Next after Stop: %v, want io.EOF", err)
 	}
 }

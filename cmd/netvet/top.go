@@ -100,7 +100,7 @@ func runTop(ctx context.Context, f topFlags) error {
 		return err
 	}
 	defer o.Close()
-	feed := tui.StartFeed(ctx, &collect.Sampler{Origin: o, Interval: f.interval, ConfigEvery: f.configEvery})
+	feed := tui.NewFeed(ctx, &collect.Sampler{Origin: o, Interval: f.interval, ConfigEvery: f.configEvery})
 	defer feed.Stop()
 
 	mo := tui.Options{Next: feed.Next, Interval: f.interval, Window: f.window, Source: describeOrigin(o), Analyze: opts}
