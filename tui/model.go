@@ -215,11 +215,7 @@ func (m *Model) arrive(s *collect.Snapshot, at time.Time) tea.Cmd {
 			}
 			return m.nextCmd()
 		}
-		sampled := at
-		if !s.Time.IsZero() && s.Time.Before(at) {
-			sampled = s.Time // the moment it was read: collection time counts toward its age
-		}
-		m.show([]*collect.Snapshot{s}, sampled)
+		m.show([]*collect.Snapshot{s}, sampledAt(s, at))
 		return m.nextCmd()
 	}
 	if m.count == 0 {
@@ -275,7 +271,7 @@ func (m *Model) setPaused(p bool) tea.Cmd {
 	if len(m.held) > 0 {
 		held := m.held
 		m.held = nil
-		m.show(held, m.liveSampled(held[len(held)-1]))
+		m.show(held, sampledAt(held[len(held)-1], m.now))
 	}
 	if m.pending != nil && m.released {
 		return m.release(m.now)
@@ -283,11 +279,14 @@ func (m *Model) setPaused(p bool) tea.Cmd {
 	return nil
 }
 
-func (m *Model) liveSampled(s *collect.Snapshot) time.Time {
-	if !s.Time.IsZero() && s.Time.Before(m.now) {
+// sampledAt is when a live snapshot was read: its own time (collection
+// time counts toward its age), or when it arrived if it has none or the
+// clocks disagree.
+func sampledAt(s *collect.Snapshot, arrived time.Time) time.Time {
+	if !s.Time.IsZero() && s.Time.Before(arrived) {
 		return s.Time
 	}
-	return m.now
+	return arrived
 }
 
 // age is how old the shown numbers are: wall time since they were sampled

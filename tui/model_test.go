@@ -69,6 +69,9 @@ func TestStalledSamplerShowsAgeGrowing(t *testing.T) {
 	if diff := cmp.Diff(exp, got, cmp.AllowUnexported(want{})); diff != "" {
 		t.Errorf("age while the sampler stalls (-want +got):\n%s", diff)
 	}
+	if tabs := strings.Split(plain(m), "\n")[0]; !strings.HasSuffix(tabs, "STALE") {
+		t.Errorf("the mode badge does not say STALE: %q", tabs)
+	}
 	for s := range numScreens {
 		m.screen = s
 		if !strings.Contains(plain(m), "STALE: no new sample for 8.0s") {

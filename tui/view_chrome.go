@@ -17,6 +17,8 @@ func (m *Model) tabsLine(w int) string {
 	switch {
 	case m.paused:
 		mode = "PAUSED"
+	case m.stale():
+		mode = "STALE"
 	case m.opt.Replay && m.ended:
 		mode = "END"
 	case m.opt.Replay && m.opt.Speed != 1:
@@ -65,6 +67,8 @@ func (m *Model) modePaint(mode string) string {
 	switch mode {
 	case "PAUSED":
 		return m.pal.hot.on(mode)
+	case "STALE":
+		return m.pal.stale.on(mode)
 	case "END":
 		return m.pal.dim.on(mode)
 	}
