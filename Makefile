@@ -5,7 +5,7 @@ VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -X main.version=$(VERSION)
 FUZZTIME  ?= 20s
 
-.PHONY: build run test test-short bench bench-peers bench-peers-copy bench-peers-accept fuzz lint clean
+.PHONY: build run test test-short bench bench-peers bench-peers-copy bench-peers-accept top-cpu fuzz lint clean
 
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/netvet
@@ -39,6 +39,11 @@ bench-peers-copy:
 # wrk vs the built-in generator of `netvet bench accept` (ratio must be >= 1).
 bench-peers-accept: build
 	scripts/bench-peers-accept.sh
+
+# What netvet top costs live at 1 s on this host: the process's CPU time over
+# 60 s in a tmux terminal (needs Debian's tmux; takes a minute).
+top-cpu:
+	NETVET_TOP_CPU=1 $(GO) test -count=1 -run '^TestTopCPU$$' -v ./cmd/netvet
 
 # Every fuzz target for FUZZTIME each (see .ci/fuzz).
 fuzz:

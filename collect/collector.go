@@ -31,9 +31,10 @@ type def struct {
 	name   string
 	config bool
 	run    func(c *Collector, s *Snapshot) error
-	// slow, for a counter-side collector, makes it run only when the
-	// configuration does and copy its data from the previous snapshot in
-	// between (carry): for data that is costly to read and changes slowly.
+	// carry, for a counter-side collector whose data is costly to read and
+	// changes slowly, copies its data from the previous snapshot when a
+	// snapshot without configuration does not hold it (the live host makes
+	// it only with the configuration).
 	carry func(prev, s *Snapshot)
 }
 
@@ -103,6 +104,12 @@ func (c *Collector) Collect(ctx context.Context, fsys fs.FS, prev *Snapshot, ful
 			continue
 		}
 		if d.carry != nil && carry {
+			// Use the data when this snapshot has it (recordings made
+			// before it moved to the slow period do), else carry it.
+			if st := c.runOne(d, s); st.State != StateUnavailable {
+				s.Status = append(s.Status, st)
+				continue
+			}
 			st, _ := prev.StatusOf(d.name)
 			st.Carried = true
 			st.Duration = 0

@@ -27,6 +27,13 @@ func buildNetvet(t *testing.T) string {
 	if why := netns.Available(); why != "" {
 		t.Skip(why)
 	}
+	return netvetBinary(t)
+}
+
+// netvetBinary builds the netvet binary once for this test binary, for the
+// tests that run it as an operator would (root or not).
+func netvetBinary(t *testing.T) string {
+	t.Helper()
 	built.once.Do(func() {
 		dir, err := os.MkdirTemp("", "netvet-test-bin")
 		if err != nil {
