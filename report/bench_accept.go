@@ -3,7 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
-	"strings"
+	"slices"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -51,13 +51,13 @@ func acceptView(r *accept.Report) (*AcceptView, error) {
 	}
 	var modes []accept.Mode
 	for _, res := range r.Results {
-		if !containsMode(modes, res.Mode) {
+		if !slices.Contains(modes, res.Mode) {
 			modes = append(modes, res.Mode)
 		}
 	}
 	var models []string
 	for _, res := range r.Results {
-		if !containsString(models, string(res.Model)) {
+		if !slices.Contains(models, string(res.Model)) {
 			models = append(models, string(res.Model))
 		}
 	}
@@ -70,7 +70,7 @@ func acceptView(r *accept.Report) (*AcceptView, error) {
 		for _, res := range r.Results {
 			if res.Mode == m {
 				g.name = fmt.Sprintf("%s (%s)", m, res.Unit)
-				g.values[indexOf(models, string(res.Model))] = float64(res.Median().Rate)
+				g.values[slices.Index(models, string(res.Model))] = float64(res.Median().Rate)
 			}
 		}
 		groups = append(groups, g)
@@ -240,23 +240,3 @@ func reversed(xs []string) []string {
 	}
 	return out
 }
-
-func containsMode(ms []accept.Mode, m accept.Mode) bool {
-	for _, x := range ms {
-		if x == m {
-			return true
-		}
-	}
-	return false
-}
-
-func indexOf(xs []string, x string) int {
-	for i, y := range xs {
-		if y == x {
-			return i
-		}
-	}
-	return -1
-}
-
-var _ = strings.TrimSpace

@@ -71,7 +71,9 @@ func Compare(before, after *Report) *Comparison {
 	for i := range after.Plots {
 		for j := range before.Plots {
 			if before.Plots[j].ID == after.Plots[i].ID {
-				c.Plots = append(c.Plots, PlotPair{Title: after.Plots[i].Title, Before: before.Plots[j], After: after.Plots[i]})
+				pb, pa := before.Plots[j], after.Plots[i]
+				pb.Side, pa.Side = "before", "after"
+				c.Plots = append(c.Plots, PlotPair{Title: pa.Title, Before: pb, After: pa})
 			}
 		}
 	}

@@ -83,10 +83,12 @@ func change(before, after float64) string {
 		return "from 0"
 	}
 	c := (after - before) / before * 100
+	f := fmt.Sprintf("%+.1f%%", c)
 	if math.Abs(c) >= 100 {
-		return fmt.Sprintf("%+.0f%%", c)
+		f = fmt.Sprintf("%+.0f%%", c)
 	}
-	return fmt.Sprintf("%+.1f%%", c)
+	// A true minus sign, as the deltas beside it use.
+	return strings.Replace(f, "-", "−", 1)
 }
 
 // bytesRate formats bytes per second in SI units, as network throughput is

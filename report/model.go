@@ -95,6 +95,7 @@ type Rate struct {
 // images, and for copying).
 type Plot struct {
 	ID, Title, Caption string
+	Side               string // "before" or "after" in a comparison, so anchors stay unique
 	SVG                template.HTML
 	Empty              string
 	Tables             []Table

@@ -108,6 +108,7 @@ func stackPlots(panels []panel, xlabel string) func(dc draw.Canvas) {
 			}
 			p := newPlot(pn.title, xl, pn.ylabel)
 			p.Y.Min, p.Y.Max = 0, 1 // an all-zero panel still has a scale
+			p.X.Min = 0             // time starts at the first snapshot
 			for k, ln := range pn.lines {
 				if len(ln.xs) == 0 {
 					continue

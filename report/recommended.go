@@ -2,7 +2,7 @@ package report
 
 import (
 	"regexp"
-	"strconv"
+	"slices"
 	"strings"
 
 	"github.com/netvet/netvet/internal/cpumask"
@@ -82,7 +82,7 @@ func (p proposals) add(s setting, id, anchor string) {
 	list := byKey[s.key]
 	for i := range list {
 		if list[i].Value == s.value {
-			if !containsString(list[i].IDs, id) {
+			if !slices.Contains(list[i].IDs, id) {
 				list[i].IDs = append(list[i].IDs, id)
 			}
 			return
@@ -92,15 +92,6 @@ func (p proposals) add(s setting, id, anchor string) {
 }
 
 func (p proposals) get(iface, key string) []Proposal { return p[iface][key] }
-
-func containsString(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
 
 // maskList shows a sysfs CPU mask ("ff,ffffffff") as a CPU list ("0-39"),
 // the form a person reads; anything else as it is.
@@ -112,27 +103,4 @@ func maskList(v string) string {
 		return s.List()
 	}
 	return v
-}
-
-// isMask reports whether a sysfs attribute holds a CPU mask.
-func isMask(attr string) bool {
-	return strings.HasSuffix(attr, "/rps_cpus") || strings.HasSuffix(attr, "/xps_cpus")
-}
-
-// queueOf returns the queue kind ("rx"/"tx"), number and attribute of a
-// sysfs queue attribute "queues/rx-3/rps_cpus"; ok is false for others.
-func queueOf(attr string) (kind string, n int, name string, ok bool) {
-	parts := strings.Split(attr, "/")
-	if len(parts) != 3 || parts[0] != "queues" {
-		return "", 0, "", false
-	}
-	kind, num, found := strings.Cut(parts[1], "-")
-	if !found || kind != "rx" && kind != "tx" {
-		return "", 0, "", false
-	}
-	n, err := strconv.Atoi(num)
-	if err != nil {
-		return "", 0, "", false
-	}
-	return kind, n, parts[2], true
 }

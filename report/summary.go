@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/netvet/netvet/analyze"
-	"github.com/netvet/netvet/collect"
 )
 
 // hostFacts reads what identifies the host from the newest snapshot.
@@ -154,10 +153,4 @@ func topActions(fs []analyze.Finding, views []FindingView) []Action {
 		}
 	}
 	return out
-}
-
-// irqBalanceRunning reports whether the newest configuration says
-// irqbalance runs (it rewrites affinities every 10 s).
-func irqBalanceRunning(s *collect.Snapshot) bool {
-	return s != nil && s.Config != nil && s.Config.IRQBalance != nil && s.Config.IRQBalance.Running
 }
