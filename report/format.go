@@ -8,8 +8,10 @@ import (
 )
 
 // commas formats 1234567 as "1,234,567".
-func commas(v uint64) string {
-	s := strconv.FormatUint(v, 10)
+func commas(v uint64) string { return groupDigits(strconv.FormatUint(v, 10)) }
+
+// groupDigits puts thousands separators into a string of digits.
+func groupDigits(s string) string {
 	if len(s) <= 3 {
 		return s
 	}
@@ -31,7 +33,10 @@ func number(v float64) string {
 		return "—"
 	case v < 0:
 		return "-" + number(-v)
-	case v == math.Trunc(v) && v < 1e18:
+	case v >= 1e18:
+		// Beyond what converts exactly to uint64 (2^64 overflows it).
+		return groupDigits(strconv.FormatFloat(v, 'f', 0, 64))
+	case v == math.Trunc(v):
 		return commas(uint64(v))
 	case v >= 1000:
 		return commas(uint64(v + 0.5))
