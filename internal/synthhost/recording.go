@@ -19,10 +19,14 @@ type Meta struct {
 	Snapshots  []MetaSnapshot `json:"snapshots"`
 }
 
-// MetaSnapshot names one snapshot folder.
+// MetaSnapshot names one snapshot folder. Config is false for a snapshot
+// without the configuration files (docs/recording-format.md): a reader then
+// carries the previous configuration forward instead of reading its absence
+// as "no sysctls, no queues".
 type MetaSnapshot struct {
-	Dir  string `json:"dir"`
-	Time string `json:"time"`
+	Dir    string `json:"dir"`
+	Time   string `json:"time"`
+	Config *bool  `json:"config,omitempty"`
 }
 
 // WriteRecording writes n snapshots of the host o describes into dir, which
@@ -50,7 +54,11 @@ func WriteRecording(dir string, o Options, n int) (Meta, error) {
 		if err := writeFiles(filepath.Join(dir, snap), h.Files(h.Full())); err != nil {
 			return Meta{}, err
 		}
-		meta.Snapshots = append(meta.Snapshots, MetaSnapshot{Dir: snap, Time: h.Time().UTC().Format("2006-01-02T15:04:05.000Z07:00")})
+		ms := MetaSnapshot{Dir: snap, Time: h.Time().UTC().Format("2006-01-02T15:04:05.000Z07:00")}
+		if !h.Full() {
+			ms.Config = new(bool)
+		}
+		meta.Snapshots = append(meta.Snapshots, ms)
 	}
 	b, err := json.MarshalIndent(meta, "", "  ")
 	if err != nil {

@@ -241,7 +241,9 @@ func TestWriteRecording(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Meta{Format: "netvet-recording/1", Host: "synth-256", Kernel: o.Kernel, IntervalMs: 1000, Snapshots: []MetaSnapshot{
-		{"0000", "2026-11-22T10:00:00.000Z"}, {"0001", "2026-11-22T10:00:01.000Z"}, {"0002", "2026-11-22T10:00:02.000Z"},
+		{Dir: "0000", Time: "2026-11-22T10:00:00.000Z"},
+		{Dir: "0001", Time: "2026-11-22T10:00:01.000Z", Config: new(bool)}, // no configuration files: carried forward
+		{Dir: "0002", Time: "2026-11-22T10:00:02.000Z"},
 	}}
 	if diff := cmp.Diff(want, got); diff != "" || !cmp.Equal(meta, got) {
 		t.Errorf("meta.json (-want +got):\n%s", diff)
