@@ -25,12 +25,12 @@ func Build(in Input) (*Report, error) {
 		return nil, errors.New("no snapshot to report on")
 	}
 	r := &Report{
-		Host:   hostFacts(w, in.Source),
-		Window: windowFacts(w),
-		Blind:  in.Result.Blind,
-		Rates:  rates(w),
-		Bonds:  bondViews(w),
-		ids:    in.Result.Findings,
+		Host:     hostFacts(w, in.Source),
+		Window:   windowFacts(w),
+		Blind:    in.Result.Blind,
+		Rates:    rates(w),
+		Bonds:    bondViews(w),
+		analyzed: in.Result.Findings,
 	}
 	r.Findings, r.Counts = findingViews(in.Result.Findings)
 	r.Top = topActions(in.Result.Findings, r.Findings)

@@ -10,7 +10,7 @@ import (
 // what is new, how every rate moved, which settings differ.
 type Comparison struct {
 	Before, After *Report
-	HostNote      string // set when the two look like different hosts
+	Notes         []string // what to keep in mind reading it (different hosts, totals since boot)
 	Gone, New     []FindingChange
 	Kept          []FindingChange
 	Rates         []RateDelta
@@ -43,25 +43,33 @@ type PlotPair struct {
 func Compare(before, after *Report) *Comparison {
 	c := &Comparison{Before: before, After: after}
 	if b, a := before.Host.Hostname, after.Host.Hostname; b != "" && a != "" && b != a {
-		c.HostNote = fmt.Sprintf("The recordings name different hosts (%q before, %q after): compare with care.", b, a)
+		c.Notes = append(c.Notes, fmt.Sprintf("The recordings name different hosts (%q before, %q after): compare with care.", b, a))
+	}
+	for _, side := range []struct {
+		name string
+		r    *Report
+	}{{"before", before}, {"after", after}} {
+		if side.r.Window.SinceBoot {
+			c.Notes = append(c.Notes, fmt.Sprintf("The %s side is one snapshot: its rates are averages since boot, not over a window, and none of its findings is critical.", side.name))
+		}
 	}
 	key := func(id, subject string) string { return id + "\x00" + subject }
 	inAfter := map[string]int{}
-	for i, f := range after.ids {
+	for i, f := range after.analyzed {
 		inAfter[key(f.ID, f.Subject)] = i
 	}
 	inBefore := map[string]bool{}
-	for _, f := range before.ids {
+	for _, f := range before.analyzed {
 		k := key(f.ID, f.Subject)
 		inBefore[k] = true
 		if j, ok := inAfter[k]; ok {
-			a := after.ids[j]
+			a := after.analyzed[j]
 			c.Kept = append(c.Kept, FindingChange{ID: f.ID, Subject: f.Subject, Before: f.Severity.String(), After: a.Severity.String(), Summary: a.Summary})
 		} else {
 			c.Gone = append(c.Gone, FindingChange{ID: f.ID, Subject: f.Subject, Before: f.Severity.String(), After: "gone", Summary: f.Summary})
 		}
 	}
-	for _, f := range after.ids {
+	for _, f := range after.analyzed {
 		if !inBefore[key(f.ID, f.Subject)] {
 			c.New = append(c.New, FindingChange{ID: f.ID, Subject: f.Subject, Before: "absent", After: f.Severity.String(), Summary: f.Summary})
 		}

@@ -89,8 +89,8 @@ func TestCompareProvesTheFix(t *testing.T) {
 	if !ring {
 		t.Errorf("eth1's ring advice is not among the findings that stay: %q", ids(c.Kept))
 	}
-	if c.HostNote != "" {
-		t.Errorf("same host reported as different: %s", c.HostNote)
+	if len(c.Notes) != 0 {
+		t.Errorf("notes on one host over two windows: %q", c.Notes)
 	}
 	verdict := map[string]string{}
 	for _, r := range c.Rates {
@@ -134,8 +134,8 @@ func TestCompareProvesTheFix(t *testing.T) {
 func TestCompareNamesDifferentHosts(t *testing.T) {
 	a := smallHost(t, nil)
 	b := smallHost(t, func(o *synthhost.Options) { o.Hostname = "other" })
-	if c := Compare(a, b); !strings.Contains(c.HostNote, `"synth-256" before, "other" after`) {
-		t.Errorf("host note %q", c.HostNote)
+	if c := Compare(a, b); len(c.Notes) != 1 || !strings.Contains(c.Notes[0], `"synth-256" before, "other" after`) {
+		t.Errorf("notes %q", c.Notes)
 	}
 }
 
@@ -187,5 +187,14 @@ func TestSettingChanges(t *testing.T) {
 	}
 	if d := cmp.Diff(want, settingChanges(b, a).Rows); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
+	}
+}
+
+func TestCompareNotesTotalsSinceBoot(t *testing.T) {
+	one := &Report{Host: HostFacts{Hostname: "db1"}, Window: WindowFacts{SinceBoot: true}}
+	many := &Report{Host: HostFacts{Hostname: "db1"}, Window: WindowFacts{Snapshots: 60}}
+	c := Compare(one, many)
+	if len(c.Notes) != 1 || !strings.HasPrefix(c.Notes[0], "The before side is one snapshot") {
+		t.Errorf("notes %q", c.Notes)
 	}
 }

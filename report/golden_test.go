@@ -49,7 +49,7 @@ func TestReportStructureGolden(t *testing.T) {
 			r := build(t, dir, Bench{})
 			_, got := parsePage(t, render(t, testPage(r)))
 			var want []string
-			for _, f := range r.ids {
+			for _, f := range r.analyzed {
 				want = append(want, fmt.Sprintf("%s %s %s", f.Severity, f.ID, f.Subject))
 			}
 			if d := cmp.Diff(want, got.Findings); d != "" {
@@ -61,6 +61,13 @@ func TestReportStructureGolden(t *testing.T) {
 			}
 			if d := cmp.Diff(wantSections, got.Sections); d != "" {
 				t.Errorf("sections (-want +got):\n%s", d)
+			}
+			// Readable without the pictures: every plot drawn carries
+			// its numbers as a table too.
+			for _, p := range got.Plots {
+				if p.SVGs > 0 && len(p.Tables) == 0 {
+					t.Errorf("plot %s has an SVG and no table", p.ID)
+				}
 			}
 			compareGolden(t, filepath.Join("report", name+".json"), got)
 		})

@@ -34,7 +34,7 @@ type Report struct {
 	Config   ConfigView
 	Bench    *BenchView // nil without --bench
 
-	ids []analyze.Finding // the findings as analyzed, for comparisons
+	analyzed []analyze.Finding // the findings as the analyzer gave them, for comparisons
 }
 
 // HostFacts identify the machine.

@@ -15,18 +15,20 @@ type setting struct {
 	value string
 }
 
+// ifname matches an interface name: Linux names hold no whitespace and no
+// '/' (dev_valid_name, https://github.com/torvalds/linux/blob/master/net/core/dev.c),
+// and anything else, markup included, may appear.
+const ifname = `([^/\s]+)`
+
 // The command forms the analyzer writes (analyze/recommend.go and the rules).
-// Interface names hold no whitespace and no '/' (dev_valid_name,
-// https://github.com/torvalds/linux/blob/master/net/core/dev.c), so \S+ and
-// [^/]+ delimit them.
 var (
 	sysctlCmd   = regexp.MustCompile(`^sysctl -w ([A-Za-z0-9_.\-]+)=(.*)$`)
-	sysfsCmd    = regexp.MustCompile(`^echo (\S+) > /sys/class/net/([^/\s]+)/(\S+)$`)
+	sysfsCmd    = regexp.MustCompile(`^echo (\S+) > /sys/class/net/` + ifname + `/(\S+)$`)
 	irqCmd      = regexp.MustCompile(`^echo (\S+) > /proc/irq/(\d+)/smp_affinity_list$`)
-	ringCmd     = regexp.MustCompile(`^ethtool -G (\S+) ((?:(?:rx|tx|rx-mini|rx-jumbo) \d+ ?)+)$`)
-	channelsCmd = regexp.MustCompile(`^ethtool -L (\S+) ((?:(?:combined|rx|tx|other) \d+ ?)+)$`)
-	featuresCmd = regexp.MustCompile(`^ethtool -K (\S+) ((?:\S+ (?:on|off) ?)+)$`)
-	txqlenCmd   = regexp.MustCompile(`^ip link set (\S+) txqueuelen (\d+)$`)
+	ringCmd     = regexp.MustCompile(`^ethtool -G ` + ifname + ` ((?:(?:rx|tx|rx-mini|rx-jumbo) \d+ ?)+)$`)
+	channelsCmd = regexp.MustCompile(`^ethtool -L ` + ifname + ` ((?:(?:combined|rx|tx|other) \d+ ?)+)$`)
+	featuresCmd = regexp.MustCompile(`^ethtool -K ` + ifname + ` ((?:\S+ (?:on|off) ?)+)$`)
+	txqlenCmd   = regexp.MustCompile(`^ip link set ` + ifname + ` txqueuelen (\d+)$`)
 )
 
 // Keys of settings: "sysctl NAME", "ring rx", "channels combined",
@@ -35,8 +37,8 @@ func parseCommand(cmd string) []setting {
 	cmd = strings.TrimSpace(cmd)
 	if m := sysctlCmd.FindStringSubmatch(cmd); m != nil {
 		v := strings.Trim(m[2], `"`)
-		if strings.Contains(v, "$(") {
-			return nil // a computed value ("twice the current one"): not a literal
+		if v == "" || strings.Contains(v, "$(") {
+			return nil // nothing, or a value the shell computes ("twice the current one"): no literal
 		}
 		return []setting{{key: "sysctl " + m[1], value: v}}
 	}

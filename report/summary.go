@@ -115,6 +115,9 @@ func evidenceRow(e analyze.Evidence) EvidenceRow {
 // every command is in the finding itself.
 const maxActionCommands = 6
 
+// maxNamedSubjects bounds the other subjects an action names.
+const maxNamedSubjects = 5
+
 // topActions returns the first recommendation of the three most severe
 // finding IDs, each over every subject it concerns: four NICs with a small
 // ring are one action ("raise the rings"), not three of the top three.
@@ -146,10 +149,14 @@ func topActions(fs []analyze.Finding, views []FindingView) []Action {
 		}
 	}
 	for i := range out {
-		if len(out[i].Subjects) > 1 {
+		if others := out[i].Subjects[1:]; len(others) > 0 {
 			// The summary was written for the first subject; say that
-			// the others follow.
-			out[i].Summary = fmt.Sprintf("%s (and likewise for %s)", out[i].Summary, strings.Join(out[i].Subjects[1:], ", "))
+			// the others follow (a few by name: 255 CPUs are a count).
+			list := strings.Join(others, ", ")
+			if len(others) > maxNamedSubjects {
+				list = fmt.Sprintf("%s and %d more", strings.Join(others[:maxNamedSubjects], ", "), len(others)-maxNamedSubjects)
+			}
+			out[i].Summary = fmt.Sprintf("%s (and likewise for %s)", out[i].Summary, list)
 		}
 	}
 	return out
