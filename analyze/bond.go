@@ -49,7 +49,7 @@ func (a *analysis) bondNoSlaves(b *collect.Bond) []Finding {
 		Evidence: []Evidence{evValue("slaves", 0, "", bondSource(b))},
 		Recommendations: []Recommendation{{
 			Summary:  "Enslave its ports, or remove the bond if it is a leftover (an unused bond0 is created when the bonding module loads with max_bonds ≥ 1).",
-			Commands: []string{fmt.Sprintf("ip link set IF master %s", b.Name), fmt.Sprintf("cat /sys/class/net/%s/bonding/slaves", b.Name)},
+			Commands: []string{fmt.Sprintf("ip link set IF master %s", sh(b.Name)), fmt.Sprintf("cat /sys/class/net/%s/bonding/slaves", sh(b.Name))},
 		}},
 	}}
 }
@@ -81,7 +81,7 @@ func (a *analysis) bondSlaveDown(b *collect.Bond) []Finding {
 			},
 			Recommendations: []Recommendation{{
 				Summary:  fmt.Sprintf("Check %s's link: cable or optic, the switch port's state and errors, and `ethtool %s` (Link detected). The bond has lost its redundancy until it is back.", s.Name, s.Name),
-				Commands: []string{"ethtool " + s.Name, "ip -s link show " + s.Name, fmt.Sprintf("grep -A8 'Slave Interface: %s' /proc/net/bonding/%s", s.Name, b.Name)},
+				Commands: []string{"ethtool " + sh(s.Name), "ip -s link show " + sh(s.Name), "grep -A8 " + sh("Slave Interface: "+s.Name) + " " + sh("/proc/net/bonding/"+b.Name)},
 			}},
 		}
 		if s.HasLinkFailures {
@@ -132,7 +132,7 @@ func (a *analysis) bondLinkFailures(b *collect.Bond) []Finding {
 			},
 			Recommendations: []Recommendation{{
 				Summary:  "A flapping port: check the cable/optic and the switch port's error counters. With the ARP monitor, failures also come from the ARP target not answering in time (a busy or filtered target, or an interval too short for it): use a target that always answers, or MII monitoring (miimon=100) if the switch supports it.",
-				Commands: []string{"ethtool -S " + s.Name + " | grep -i -E 'err|crc|drop'", "ip -s link show " + s.Name},
+				Commands: []string{"ethtool -S " + sh(s.Name) + " | grep -i -E 'err|crc|drop'", "ip -s link show " + sh(s.Name)},
 			}},
 		}
 		out = append(out, f)
@@ -182,7 +182,7 @@ func (a *analysis) bondSpeedMismatch(b *collect.Bond) []Finding {
 		Commands: []string{},
 	}
 	for _, s := range b.Slaves {
-		rec.Commands = append(rec.Commands, "ethtool "+s.Name)
+		rec.Commands = append(rec.Commands, "ethtool "+sh(s.Name))
 	}
 	return []Finding{{
 		ID: "bond.speed_mismatch", Severity: sev, Subject: b.Name, Summary: summary,
@@ -202,7 +202,7 @@ func (a *analysis) bondLACP(b *collect.Bond) []Finding {
 			Evidence: []Evidence{evText("active aggregator", "none", src)},
 			Recommendations: []Recommendation{{
 				Summary:  "Configure the switch ports as one LACP port-channel (mode active or passive) with the same speed and VLANs, or set the bond to a mode that needs no switch support (active-backup).",
-				Commands: []string{"cat /proc/net/bonding/" + b.Name},
+				Commands: []string{"cat /proc/net/bonding/" + sh(b.Name)},
 			}},
 		})
 	}

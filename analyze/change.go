@@ -54,17 +54,17 @@ func (c Change) Command() string {
 		}
 		return fmt.Sprintf("sysctl -w %s=%s", c.Target, v)
 	case ChangeSysfs:
-		return fmt.Sprintf("echo %s > /sys/class/net/%s/%s", c.Value, c.Device, c.Target)
+		return fmt.Sprintf("echo %s > %s", c.Value, sh("/sys/class/net/"+c.Device+"/"+c.Target))
 	case ChangeIRQAffinity:
 		return fmt.Sprintf("echo %s > /proc/irq/%d/smp_affinity_list", c.Value, c.IRQ)
 	case ChangeRing:
-		return fmt.Sprintf("ethtool -G %s %s %s", c.Device, c.Target, c.Value)
+		return fmt.Sprintf("ethtool -G %s %s %s", sh(c.Device), c.Target, c.Value)
 	case ChangeChannels:
-		return fmt.Sprintf("ethtool -L %s %s %s", c.Device, c.Target, c.Value)
+		return fmt.Sprintf("ethtool -L %s %s %s", sh(c.Device), c.Target, c.Value)
 	case ChangeFeature:
-		return fmt.Sprintf("ethtool -K %s %s %s", c.Device, FeatureShortName(c.Target), c.Value)
+		return fmt.Sprintf("ethtool -K %s %s %s", sh(c.Device), FeatureShortName(c.Target), c.Value)
 	case ChangeTxQueueLen:
-		return fmt.Sprintf("ip link set %s txqueuelen %s", c.Device, c.Value)
+		return fmt.Sprintf("ip link set %s txqueuelen %s", sh(c.Device), c.Value)
 	}
 	return fmt.Sprintf("# unknown change kind %q", c.Kind)
 }

@@ -126,12 +126,12 @@ func (a *analysis) nicRingOverrun(iface string) []Finding {
 		f.Evidence = append(f.Evidence, evValue("RX ring size (at its maximum)", float64(r.RX), "descriptors", "netvet/ethtool/"+iface+".json"))
 		f.Recommendations = append(f.Recommendations, Recommendation{
 			Summary:  "The ring is already at its maximum: the CPU serving this queue does not keep up. Spread the work (more channels with `ethtool -L`, IRQs on more CPUs, RPS) and check the interrupt coalescing settings.",
-			Commands: []string{"ethtool -l " + iface, "ethtool -c " + iface},
+			Commands: []string{"ethtool -l " + sh(iface), "ethtool -c " + sh(iface)},
 		})
 	default:
 		f.Recommendations = append(f.Recommendations, Recommendation{
 			Summary:  "Grow the RX ring toward its maximum (the ring sizes were not readable here: `ethtool -g` shows current and maximum).",
-			Commands: []string{"ethtool -g " + iface, "ethtool -G " + iface + " rx MAX"},
+			Commands: []string{"ethtool -g " + sh(iface), "ethtool -G " + sh(iface) + " rx MAX"},
 			Persist:  ethtoolPersist(iface, "ethtool.ring-rx N", "RxBufferSize=N", "-G %k rx N"),
 			Risk:     "more memory and latency under overload; a short link reset on many drivers",
 		})
@@ -245,7 +245,7 @@ func (a *analysis) nicRxErrors(iface string) []Finding {
 		Evidence: ev,
 		Recommendations: []Recommendation{{
 			Summary:  "Damaged frames come from the physical layer: a bad cable or optic, a dirty connector, or a speed/duplex mismatch with the switch (a half-duplex end shows CRC errors on the other). Compare with the switch port's counters and the optic's light levels.",
-			Commands: []string{"ethtool " + iface, "ethtool -m " + iface, "ethtool -S " + iface + " | grep -i -E 'crc|align|length|symbol'"},
+			Commands: []string{"ethtool " + sh(iface), "ethtool -m " + sh(iface), "ethtool -S " + sh(iface) + " | grep -i -E 'crc|align|length|symbol'"},
 		}},
 	}}
 }
@@ -272,7 +272,7 @@ func (a *analysis) nicTxDrops(iface string) []Finding {
 	}
 	rec := Recommendation{
 		Summary:  "See where they drop: `tc -s qdisc` shows each qdisc's drops and backlog. A qdisc that overflows on bursts needs a longer queue (txqueuelen for pfifo_fast, `limit` for fq/fq_codel); drops with an empty qdisc point at the driver's TX ring (`ethtool -G tx`).",
-		Commands: []string{"tc -s qdisc show dev " + iface},
+		Commands: []string{"tc -s qdisc show dev " + sh(iface)},
 	}
 	if q > 0 {
 		next := doubled(int64(q), 1000)
@@ -312,7 +312,7 @@ func (a *analysis) nicLinkDown(iface string) []Finding {
 		Evidence: []Evidence{evText("operstate", l.Operstate, "sys/class/net/"+iface+"/operstate")},
 		Recommendations: []Recommendation{{
 			Summary:  "Check the link: `ethtool` shows whether a carrier is detected; a down port with an address is a missing cable, a disabled switch port, or `ip link set up` never run.",
-			Commands: []string{"ethtool " + iface, "ip link show " + iface},
+			Commands: []string{"ethtool " + sh(iface), "ip link show " + sh(iface)},
 		}},
 	}}
 }

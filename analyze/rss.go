@@ -170,11 +170,11 @@ func (a *analysis) rssQueueSkew(iface string) (Finding, bool) {
 		Recommendations: []Recommendation{{
 			Summary: fmt.Sprintf("RSS hashes flows, not packets: one queue takes everything when the hash ignores the fields that vary (UDP often hashes on addresses only), when the indirection table points mostly at one queue, or when one elephant flow dominates (then nothing in the NIC can split it; RPS/RFS spread its protocol work). Check the hash fields and the table, include ports for UDP, and reset the table to all %d queues.", n),
 			Commands: []string{
-				fmt.Sprintf("ethtool -n %s rx-flow-hash tcp4", iface),
-				fmt.Sprintf("ethtool -n %s rx-flow-hash udp4", iface),
-				fmt.Sprintf("ethtool -N %s rx-flow-hash udp4 sdfn", iface),
-				fmt.Sprintf("ethtool -x %s", iface),
-				fmt.Sprintf("ethtool -X %s equal %d", iface, n),
+				fmt.Sprintf("ethtool -n %s rx-flow-hash tcp4", sh(iface)),
+				fmt.Sprintf("ethtool -n %s rx-flow-hash udp4", sh(iface)),
+				fmt.Sprintf("ethtool -N %s rx-flow-hash udp4 sdfn", sh(iface)),
+				fmt.Sprintf("ethtool -x %s", sh(iface)),
+				fmt.Sprintf("ethtool -X %s equal %d", sh(iface), n),
 			},
 			Persist: ethtoolPersist(iface, "(no nmcli key: use a dispatcher script)", "(no .link key: use a udev rule)", fmt.Sprintf("-X %%k equal %d", n)),
 			Risk:    "hashing on UDP ports spreads fragments of one datagram over queues (reordering for fragmented UDP); changing the table briefly reorders packets in flight",

@@ -359,7 +359,7 @@ func (a *analysis) rpsSingleVector() []Finding {
 			},
 			Recommendations: []Recommendation{{
 				Summary:  fmt.Sprintf("Check RPS on %s; if rps_cpus is 0, spread its protocol work over CPUs %s (mask %s).", iface, targets.List(), mask),
-				Commands: []string{fmt.Sprintf("cat /sys/class/net/%s/queues/rx-*/rps_cpus", iface), fmt.Sprintf("echo %s > /sys/class/net/%s/queues/rx-0/rps_cpus", mask, iface)},
+				Commands: []string{fmt.Sprintf("cat /sys/class/net/%s/queues/rx-*/rps_cpus", sh(iface)), fmt.Sprintf("echo %s > /sys/class/net/%s/queues/rx-0/rps_cpus", mask, sh(iface))},
 				Persist:  fmt.Sprintf(`udev: ACTION=="add", SUBSYSTEM=="net", KERNEL=="%s", ATTR{queues/rx-0/rps_cpus}="%s" in %s`, iface, mask, UdevFile),
 				Risk:     "each steered packet costs an inter-processor interrupt: worth it only while the one CPU is the bottleneck",
 			}},
