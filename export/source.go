@@ -86,14 +86,11 @@ func (l *liveSource) read() (*view, error) {
 	full := l.prev == nil || now.Sub(l.configAt) >= l.configEvery
 	src, m, err := l.origin.Source(ctx, 0, full)
 	if err != nil {
-		return nil, fmt.Errorf("read snapshot: %w", err)
+		return nil, l.readErr(ctx, err)
 	}
 	snap := l.coll.Collect(ctx, src, l.prev, full)
 	if err := ctx.Err(); err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, fmt.Errorf("read snapshot: took longer than %s", l.timeout)
-		}
-		return nil, fmt.Errorf("read snapshot: %w", err)
+		return nil, l.readErr(ctx, err)
 	}
 	if snap.Time.IsZero() {
 		snap.Time = m.Time
@@ -103,6 +100,14 @@ func (l *liveSource) read() (*view, error) {
 	}
 	l.prev = snap
 	return newView(snap, l.folder, l.opts), nil
+}
+
+// readErr names a read's failure, the timeout when it ran out.
+func (l *liveSource) readErr(ctx context.Context, err error) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("read snapshot: took longer than %s", l.timeout)
+	}
+	return fmt.Errorf("read snapshot: %w", err)
 }
 
 // newView builds the view of snap, folding its per-CPU counters through f
