@@ -8,13 +8,12 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // HandlerOptions configure the HTTP side of serve.
 type HandlerOptions struct {
-	// Timeout bounds one /metrics request; past it the scraper gets a 503
-	// (promhttp). 0: DefaultScrapeTimeout.
+	// Timeout bounds one /metrics request; past it the scraper gets a 503.
+	// 0: DefaultScrapeTimeout.
 	Timeout time.Duration
 	// Source describes what is exported ("this host (vm)", "recording
 	// /tmp/x"), for the index page.
@@ -33,19 +32,8 @@ func NewHandler(g prometheus.Gatherer, an *Analyzer, o HandlerOptions) http.Hand
 	if timeout <= 0 {
 		timeout = DefaultScrapeTimeout
 	}
-	var errLog promhttp.Logger
-	if o.ErrorLog != nil {
-		errLog = o.ErrorLog
-	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(g, promhttp.HandlerOpts{
-		ErrorLog: errLog,
-		// A snapshot that cannot be read is an error for the scraper
-		// (up = 0), not a page that silently lacks the host's series.
-		ErrorHandling:     promhttp.HTTPErrorOnError,
-		Timeout:           timeout,
-		EnableOpenMetrics: true,
-	}))
+	mux.Handle("GET /metrics", &metricsHandler{g: g, timeout: timeout, log: o.ErrorLog})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		if an != nil {

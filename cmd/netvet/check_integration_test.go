@@ -27,6 +27,12 @@ func buildNetvet(t *testing.T) string {
 	if why := netns.Available(); why != "" {
 		t.Skip(why)
 	}
+	return netvetBinary(t)
+}
+
+// netvetBinary builds the binary once, for tests that need no namespaces.
+func netvetBinary(t *testing.T) string {
+	t.Helper()
 	built.once.Do(func() {
 		dir, err := os.MkdirTemp("", "netvet-test-bin")
 		if err != nil {
