@@ -5,7 +5,7 @@ VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -X main.version=$(VERSION)
 FUZZTIME  ?= 20s
 
-.PHONY: build run test test-short bench bench-peers bench-peers-copy bench-peers-accept fuzz lint clean
+.PHONY: build run test test-short bench bench-peers bench-peers-copy bench-peers-accept load-serve fuzz lint clean
 
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/netvet
@@ -39,6 +39,11 @@ bench-peers-copy:
 # wrk vs the built-in generator of `netvet bench accept` (ratio must be >= 1).
 bench-peers-accept: build
 	scripts/bench-peers-accept.sh
+
+# 50 concurrent scrapers on netvet serve for 30 s: latency percentiles and
+# the serve process's peak RSS (cmd/netvet/serve_load_test.go).
+load-serve:
+	NETVET_LOAD=1 $(GO) test -count=1 -run '^TestServeLoad$$' -v ./cmd/netvet
 
 # Every fuzz target for FUZZTIME each (go test runs one -fuzz target at a time).
 fuzz:

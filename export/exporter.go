@@ -41,7 +41,9 @@ func NewFixed(snap *collect.Snapshot, opts Options, an *Analyzer) *Exporter {
 var (
 	famSuccess  = gaugeFamily("netvet_collector_success", "1 when the collector read its files, 0 when they were unavailable or could not be parsed.", "collector")
 	famDuration = gaugeFamily("netvet_collector_duration_seconds", "How long the collector took for this scrape's snapshot (0 when its configuration was carried from an earlier one).", "collector")
-	famScrapeOK = gaugeFamily("netvet_snapshot_success", "1 when a snapshot could be read for this scrape, else 0 and only the findings are exported.")
+	// famSnapshot only names the error of a scrape whose snapshot could not
+	// be read: the scrape fails as a whole (HTTP 500, up = 0 in Prometheus).
+	famSnapshot = gaugeFamily("netvet_snapshot", "A snapshot of the host.")
 	famBuild    = gaugeFamily("netvet_build_info", "Always 1: the netvet version and the Go version it was built with.", "version", "goversion")
 	famFinding  = gaugeFamily("netvet_finding", "Always 1: a finding of the analyzer over the rolling window (netvet check --list names the IDs).", "id", "severity", "subject")
 	famWinSnaps = gaugeFamily("netvet_window_snapshots", "Snapshots in the analyzer's window.")
@@ -60,11 +62,9 @@ func (e *Exporter) Collect(ch chan<- prometheus.Metric) {
 	defer cancel()
 	v, err := e.src.view(ctx)
 	if err != nil {
-		s.add(famScrapeOK, 0)
-		ch <- prometheus.NewInvalidMetric(s.desc(famScrapeOK), err)
+		ch <- prometheus.NewInvalidMetric(s.desc(famSnapshot), err)
 		return
 	}
-	s.add(famScrapeOK, 1)
 	e.collectSnapshot(s, v)
 }
 

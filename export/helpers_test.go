@@ -155,8 +155,6 @@ func (f *fakeOrigin) Source(ctx context.Context, i int, full bool) (collect.Sour
 	return fsys, collect.Moment{Index: i, Time: time.Now(), Full: full}, nil
 }
 
-func analyzeOpts() analyze.Options { return analyze.Options{} }
-
 // collectFS reads the synthetic host's current snapshot.
 func collectFS(t *testing.T, h *synthhost.Host) *collect.Snapshot {
 	t.Helper()

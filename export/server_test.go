@@ -176,3 +176,17 @@ func TestHandlerSharesResponses(t *testing.T) {
 		t.Errorf("gunzipped body:\n%s", plain)
 	}
 }
+
+// FuzzAcceptsGzip: any header is answered without a panic, and a header
+// that names neither gzip nor "*" never gets gzip.
+func FuzzAcceptsGzip(f *testing.F) {
+	for _, s := range []string{"gzip", "gzip, deflate, br", "br;q=1.0, gzip;q=0.8", "*;q=0.1", "gzip;q=", ";;,,", "gzip;q=NaN", "gzip;q=1e400"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		lower := strings.ToLower(h)
+		if acceptsGzip(h) && !strings.Contains(lower, "gzip") && !strings.Contains(h, "*") {
+			t.Errorf("acceptsGzip(%q) = true", h)
+		}
+	})
+}
