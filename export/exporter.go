@@ -22,6 +22,7 @@ import (
 // names of sys/class/net statistics come from the running kernel.
 type Exporter struct {
 	opts     Options
+	live     bool // scrapes read the host (and skip scrapeSkips)
 	src      source
 	analyzer *Analyzer // nil: no findings
 	descs    sync.Map
@@ -29,7 +30,7 @@ type Exporter struct {
 
 // NewLive exports a fresh snapshot of o for every scrape. an may be nil.
 func NewLive(o collect.Origin, opts Options, an *Analyzer) *Exporter {
-	return &Exporter{opts: opts, src: newLiveSource(o, opts), analyzer: an}
+	return &Exporter{opts: opts, live: true, src: newLiveSource(o, opts), analyzer: an}
 }
 
 // NewFixed exports snap at every scrape (a recording's last snapshot).
@@ -71,6 +72,9 @@ func (e *Exporter) Collect(ch chan<- prometheus.Metric) {
 func (e *Exporter) collectSnapshot(s sink, v *view) {
 	snap := v.snap
 	for _, st := range snap.Status {
+		if e.live && scrapeSkips[st.Name] {
+			continue
+		}
 		s.add(famSuccess, boolValue(st.State == collect.StateOK), st.Name)
 		s.add(famDuration, st.Duration.Seconds(), st.Name)
 	}

@@ -160,3 +160,9 @@ func collectFS(t *testing.T, h *synthhost.Host) *collect.Snapshot {
 	t.Helper()
 	return collect.NewCollector().Collect(context.Background(), h.FS(), nil, true)
 }
+
+// collectFSFrom reads one snapshot of fsys.
+func collectFSFrom(t *testing.T, fsys fs.FS) *collect.Snapshot {
+	t.Helper()
+	return collect.NewCollector().Collect(context.Background(), fsys, nil, true)
+}

@@ -88,7 +88,7 @@ func (l *liveSource) read() (*view, error) {
 	if err != nil {
 		return nil, l.readErr(ctx, err)
 	}
-	snap := l.coll.Collect(ctx, src, l.prev, full)
+	snap := l.coll.Collect(ctx, hideFS{FS: src, hidden: remotesFile}, l.prev, full)
 	if err := ctx.Err(); err != nil {
 		return nil, l.readErr(ctx, err)
 	}
