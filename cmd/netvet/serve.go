@@ -59,7 +59,7 @@ dashboards and tests. 'netvet rules' prints alerting rules for these series.`,
 		},
 	}
 	fl := c.Flags()
-	fl.StringVar(&f.listen, "listen", "127.0.0.1:9321", "address to listen on (another than loopback exposes the host's details to the network)")
+	fl.StringVar(&f.listen, "listen", "127.0.0.1:9321", "address to listen on (any other than loopback shows the host's interfaces, addresses and ports to the network)")
 	fl.StringVar(&f.root, "root", "", "export a recording's last snapshot (or a snapshot or sosreport folder) instead of this host")
 	fl.BoolVar(&f.foldCPUs, "fold-cpus", false, "sum per-CPU series (softnet, softirqs, interrupts) over the CPUs")
 	fl.StringVar(&f.interrupts, "interrupts", string(export.IRQNIC), "proc/interrupts lines to export: nic (queue vectors), all, or none")
