@@ -79,6 +79,7 @@ type serveSetup struct {
 	analyzer *export.Analyzer
 	run      func(ctx context.Context) // the background sampler; nil for --root
 	source   string
+	closers  []collect.Origin // live origins to close at the end (their ethtool sockets)
 }
 
 func setupServe(ctx context.Context, f serveFlags) (*serveSetup, error) {
@@ -104,13 +105,17 @@ func setupServe(ctx context.Context, f serveFlags) (*serveSetup, error) {
 	if f.root != "" {
 		return setupServeRoot(ctx, f, opts, aopts)
 	}
+	// Scrapes and the sampler read the host each through an origin of
+	// their own: neither waits for the other.
 	an := export.NewAnalyzer(f.window, 0, aopts)
-	sampler := &collect.Sampler{Origin: collect.NewLive(collect.LiveOptions{}), Interval: f.interval, ConfigEvery: f.configEvery}
+	scrapes, samples := collect.NewLive(collect.LiveOptions{}), collect.NewLive(collect.LiveOptions{})
+	sampler := &collect.Sampler{Origin: samples, Interval: f.interval, ConfigEvery: f.configEvery}
 	return &serveSetup{
-		exporter: export.NewLive(collect.NewLive(collect.LiveOptions{}), opts, an),
+		exporter: export.NewLive(scrapes, opts, an),
 		analyzer: an,
 		run:      func(ctx context.Context) { _ = an.Run(ctx, sampler) },
-		source:   describeOrigin(sampler.Origin),
+		source:   describeOrigin(samples),
+		closers:  []collect.Origin{scrapes, samples},
 	}, nil
 }
 
@@ -140,6 +145,11 @@ func runServe(ctx context.Context, stderr io.Writer, f serveFlags, ready func(ad
 	if err != nil {
 		return err
 	}
+	defer func() {
+		for _, o := range st.closers {
+			o.Close()
+		}
+	}()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(st.exporter,
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
