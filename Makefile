@@ -5,7 +5,7 @@ VERSION   := $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -X main.version=$(VERSION)
 FUZZTIME  ?= 20s
 
-.PHONY: build run test test-short bench bench-peers bench-peers-copy bench-peers-accept top-cpu fuzz lint clean
+.PHONY: build run test test-short bench bench-peers bench-peers-copy bench-peers-accept top-cpu load-serve fuzz lint clean
 
 build:
 	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/netvet
@@ -44,6 +44,11 @@ bench-peers-accept: build
 # 60 s in a tmux terminal (needs Debian's tmux; takes a minute).
 top-cpu:
 	NETVET_TOP_CPU=1 $(GO) test -count=1 -run '^TestTopCPU$$' -v ./cmd/netvet
+
+# 50 concurrent scrapers on netvet serve for 30 s: latency percentiles and
+# the serve process's peak RSS (cmd/netvet/serve_load_test.go).
+load-serve:
+	NETVET_LOAD=1 $(GO) test -count=1 -run '^TestServeLoad$$' -v ./cmd/netvet
 
 # Every fuzz target for FUZZTIME each (see .ci/fuzz).
 fuzz:

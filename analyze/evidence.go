@@ -27,13 +27,18 @@ func evText(metric, text, source string) Evidence {
 // total since boot): loss happening now.
 func rising(d Delta) bool { return !d.SinceBoot && d.Inc > 0 }
 
+// persistIntervals is how many consecutive intervals a loss counter must
+// rise in to be an ongoing loss whatever its count: one stray burst is one
+// interval, a drop in two in a row is a pattern.
+const persistIntervals = 2
+
 // lossSeverity grades a counter of lost data: Critical when it rose inside
 // the window by at least minNow events or in two consecutive intervals (a
 // single stray event in one interval is a Warning: real, but not yet an
 // outage), Warning since boot when at least minBoot events, else Info.
 func lossSeverity(d Delta, minNow, minBoot uint64) Severity {
 	switch {
-	case rising(d) && (d.Inc >= minNow || d.Persists(2)):
+	case rising(d) && (d.Inc >= minNow || d.Persists(persistIntervals)):
 		return Critical
 	case rising(d):
 		return Warning

@@ -9,6 +9,15 @@ import (
 	"github.com/netvet/netvet/collect"
 )
 
+// Loss gates of the NIC counters (see lossSeverity): ten lost packets in the
+// window is an ongoing loss. Damaged frames are rarer than drops on a
+// healthy link, so 100 since boot already points at the physical layer.
+const (
+	overrunNow, overrunBoot   = 10, 1000
+	rxErrorsNow, rxErrorsBoot = 10, 100
+	txDropsNow, txDropsBoot   = 10, 1000
+)
+
 func nicRules(a *analysis) []Finding {
 	var out []Finding
 	for _, iface := range a.interfaces() {
@@ -107,7 +116,7 @@ func (a *analysis) nicRingOverrun(iface string) []Finding {
 	}
 	f := Finding{
 		ID:       "nic.rx_ring_overrun",
-		Severity: lossSeverity(d, 10, 1000),
+		Severity: lossSeverity(d, overrunNow, overrunBoot),
 		Subject:  iface,
 		Summary:  fmt.Sprintf("%s dropped %s packets %s because its RX ring was full (%s)", iface, ratePhrase(d), windowPhrase(d), name),
 		Evidence: ev,
@@ -214,9 +223,17 @@ var rxErrorSources = []counterSource{
 	{"rx_length_errors", false}, {"rx_length_errors", true},
 }
 
+// rxErrorKinds groups rxErrorSources by kind: CRC, framing, length.
+func rxErrorKinds() [][]counterSource {
+	return [][]counterSource{rxErrorSources[0:2], rxErrorSources[2:4], rxErrorSources[4:6]}
+}
+
+// txDropSources count packets dropped on transmit.
+var txDropSources = []counterSource{{"tx_dropped", false}, {"tx_dropped", true}}
+
 func (a *analysis) nicRxErrors(iface string) []Finding {
 	// Sum the kinds, each kind from its largest source.
-	kinds := [][]counterSource{rxErrorSources[0:2], rxErrorSources[2:4], rxErrorSources[4:6]}
+	kinds := rxErrorKinds()
 	var total Delta
 	var ev []Evidence
 	any := false
@@ -239,7 +256,7 @@ func (a *analysis) nicRxErrors(iface string) []Finding {
 	}
 	return []Finding{{
 		ID:       "nic.rx_errors",
-		Severity: lossSeverity(total, 10, 100),
+		Severity: lossSeverity(total, rxErrorsNow, rxErrorsBoot),
 		Subject:  iface,
 		Summary:  fmt.Sprintf("%s received %s damaged frames (CRC, framing or length errors) %s", iface, ratePhrase(total), windowPhrase(total)),
 		Evidence: ev,
@@ -254,13 +271,13 @@ func (a *analysis) nicTxDrops(iface string) []Finding {
 	if n := a.cfg.NICs[iface]; n != nil && n.Kind != "physical" && n.Kind != "bond" && n.Kind != "vlan" {
 		return nil // veth, tun, bridges drop by design when their reader is slow
 	}
-	d, name, ev := a.worstCounter(iface, []counterSource{{"tx_dropped", false}, {"tx_dropped", true}})
+	d, name, ev := a.worstCounter(iface, txDropSources)
 	if name == "" || d.Inc == 0 {
 		return nil
 	}
 	f := Finding{
 		ID:       "nic.tx_drops",
-		Severity: lossSeverity(d, 10, 1000),
+		Severity: lossSeverity(d, txDropsNow, txDropsBoot),
 		Subject:  iface,
 		Summary:  fmt.Sprintf("%s dropped %s packets on transmit %s", iface, ratePhrase(d), windowPhrase(d)),
 		Evidence: ev,

@@ -141,7 +141,7 @@ func (a *analysis) softnetSqueeze(d SoftnetDelta) (Finding, bool) {
 		}
 		sev = Info
 	} else {
-		if r, ok := proc.Rate(); !ok || r < squeezeMinPPS || !sq.Persists(min(2, a.w.Intervals())) {
+		if r, ok := proc.Rate(); !ok || r < squeezeMinPPS || !sq.Persists(min(persistIntervals, a.w.Intervals())) {
 			return Finding{}, false
 		}
 	}

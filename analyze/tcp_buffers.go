@@ -15,17 +15,20 @@ const (
 	prunedBoot = 1000
 )
 
+// prunedCounter is a netstat counter of receive-queue memory trouble.
+type prunedCounter struct {
+	key  string
+	loss bool // data was dropped (else: pruning or pressure, no loss yet)
+}
+
+var prunedCounters = []prunedCounter{{"TcpExt.RcvPruned", true}, {"TcpExt.TCPRcvQDrop", true}, {"TcpExt.PruneCalled", false}, {"TcpExt.TCPMemoryPressures", false}}
+
 func (a *analysis) tcpRcvPruned() []Finding {
-	type ctr struct {
-		key  string
-		loss bool // data was dropped (else: pruning or pressure, no loss yet)
-	}
-	ctrs := []ctr{{"TcpExt.RcvPruned", true}, {"TcpExt.TCPRcvQDrop", true}, {"TcpExt.PruneCalled", false}, {"TcpExt.TCPMemoryPressures", false}}
 	var ev []Evidence
 	sev := Severity(0)
 	var worst Delta
 	var worstName string
-	for _, c := range ctrs {
+	for _, c := range prunedCounters {
 		d, ok := a.w.NetstatDelta(c.key)
 		if !ok || d.Inc == 0 {
 			continue
