@@ -128,7 +128,7 @@ func TestNamesWithMarkupRenderAsText(t *testing.T) {
 			cells = append(cells, text(n))
 		}
 	})
-	for _, want := range []string{evilSlave, "ethtool -G " + evilIface + " rx 1024"} {
+	for _, want := range []string{evilSlave, "ethtool -G '" + evilIface + "' rx 1024"} {
 		if !containsPrefix(cells, want) {
 			t.Errorf("no table cell or command %q", want)
 		}
