@@ -222,6 +222,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return naturalCompare(keys[i], keys[j]) < 0 })
+	sort.Slice(keys, func(i, j int) bool { return NaturalCompare(keys[i], keys[j]) < 0 })
 	return keys
 }

@@ -109,12 +109,13 @@ func sortFindings(fs []Finding) {
 		if c := strings.Compare(a.ID, b.ID); c != 0 {
 			return c
 		}
-		return naturalCompare(a.Subject, b.Subject)
+		return NaturalCompare(a.Subject, b.Subject)
 	})
 }
 
-// naturalCompare orders "cpu2" before "cpu10" and "eth2" before "eth10".
-func naturalCompare(a, b string) int {
+// NaturalCompare orders "cpu2" before "cpu10" and "eth2" before "eth10":
+// runs of digits compare as numbers. Every output sorts names with it.
+func NaturalCompare(a, b string) int {
 	for a != "" && b != "" {
 		da, db := leadingDigits(a), leadingDigits(b)
 		if da != "" && db != "" {

@@ -125,7 +125,7 @@ func (a *analysis) bondLinkFailures(b *collect.Bond) []Finding {
 			ID:       "bond.link_failures",
 			Severity: sev,
 			Subject:  b.Name + "/" + s.Name,
-			Summary:  fmt.Sprintf("Slave %s of bond %s lost its link %s times %s (%s)", s.Name, b.Name, commas(d.Inc), windowPhrase(d), monitor),
+			Summary:  fmt.Sprintf("Slave %s of bond %s lost its link %s times %s (%s)", s.Name, b.Name, Commas(d.Inc), windowPhrase(d), monitor),
 			Evidence: []Evidence{
 				evDelta("link failure count of "+s.Name, d, "failures", bondSource(b)),
 				evText("link monitor", monitor, bondSource(b)),

@@ -51,7 +51,7 @@ func lossSeverity(d Delta, minNow, minBoot uint64) Severity {
 
 // ratePhrase formats "1,234 (56.7/s)" for summaries.
 func ratePhrase(d Delta) string {
-	s := commas(d.Inc)
+	s := Commas(d.Inc)
 	if r, ok := d.Rate(); ok && !d.SinceBoot {
 		s += " (" + fmtRate(r) + "/s)"
 	}

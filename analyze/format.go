@@ -5,9 +5,11 @@ import (
 	"strconv"
 )
 
-// commas formats 1234567 as "1,234,567".
-func commas(v uint64) string {
-	s := strconv.FormatUint(v, 10)
+// Commas formats 1234567 as "1,234,567".
+func Commas(v uint64) string { return groupDigits(strconv.FormatUint(v, 10)) }
+
+// groupDigits puts thousands separators into a string of digits.
+func groupDigits(s string) string {
 	if len(s) <= 3 {
 		return s
 	}

@@ -102,7 +102,7 @@ func (a *analysis) irqConcentrated(iface string, vs []collect.QueueIRQ) (Finding
 		Severity: Warning,
 		Subject:  iface,
 		Summary: fmt.Sprintf("CPU %d took %s of %s's queue interrupts %s (%d queues, %s interrupts) while %d CPUs could serve them (%s)",
-			busy, pct(share), iface, windowPhrase(sp.total), len(qs), commas(sp.total.Inc), local.Count(), from),
+			busy, pct(share), iface, windowPhrase(sp.total), len(qs), Commas(sp.total.Inc), local.Count(), from),
 		Evidence: []Evidence{
 			evDelta(iface+" queue interrupts", sp.total, "interrupts", "proc/interrupts"),
 			evValue(fmt.Sprintf("share on CPU %d", busy), share*100, "%", "proc/interrupts"),

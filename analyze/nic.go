@@ -48,7 +48,7 @@ func (a *analysis) interfaces() []string {
 	for n := range seen {
 		out = append(out, n)
 	}
-	sort.Slice(out, func(i, j int) bool { return naturalCompare(out[i], out[j]) < 0 })
+	sort.Slice(out, func(i, j int) bool { return NaturalCompare(out[i], out[j]) < 0 })
 	return out
 }
 

@@ -150,7 +150,7 @@ func (a *analysis) softnetSqueeze(d SoftnetDelta) (Finding, bool) {
 		Severity: sev,
 		Subject:  cpuName(d.CPU),
 		Summary: fmt.Sprintf("CPU %d ran out of softirq budget %s times %s (%s of %s packets): receive processing cannot keep up",
-			d.CPU, commas(sq.Inc), windowPhrase(sq), pct(ratio), commas(proc.Inc)),
+			d.CPU, Commas(sq.Inc), windowPhrase(sq), pct(ratio), Commas(proc.Inc)),
 		Evidence: []Evidence{
 			evDelta("time_squeeze", sq, "events", softnetSource),
 			evDelta("processed", proc, "packets", softnetSource),
@@ -257,7 +257,7 @@ func (a *analysis) softnetSkew(ds []SoftnetDelta, total uint64) (Finding, bool) 
 		Severity: sev,
 		Subject:  cpuName(busy.CPU),
 		Summary: fmt.Sprintf("CPU %d processed %s of the host's received packets %s (%s of %s, %s/s on that CPU) while %s took the rest",
-			busy.CPU, pct(share), windowPhrase(busy.Processed), commas(busy.Processed.Inc), commas(total), fmtRate(busyRate), plural(len(ds)-1, "the other CPU", "the other %d CPUs")),
+			busy.CPU, pct(share), windowPhrase(busy.Processed), Commas(busy.Processed.Inc), Commas(total), fmtRate(busyRate), plural(len(ds)-1, "the other CPU", "the other %d CPUs")),
 		Evidence: []Evidence{
 			evDelta(fmt.Sprintf("processed on CPU %d", busy.CPU), busy.Processed, "packets", softnetSource),
 			evValue("processed on all CPUs", float64(total), "packets", softnetSource),

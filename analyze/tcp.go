@@ -47,7 +47,7 @@ func (a *analysis) tcpRetransmits() []Finding {
 		Severity: Info,
 		Subject:  "host",
 		Summary: fmt.Sprintf("%s of TCP segments were retransmissions %s (%s of %s)",
-			pct(ratio), windowPhrase(out), commas(re.Inc), commas(out.Inc)),
+			pct(ratio), windowPhrase(out), Commas(re.Inc), Commas(out.Inc)),
 		Evidence: []Evidence{
 			evDelta("Tcp.RetransSegs", re, "segments", snmpSource),
 			evDelta("Tcp.OutSegs", out, "segments", snmpSource),

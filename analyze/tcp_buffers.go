@@ -50,7 +50,7 @@ func (a *analysis) tcpRcvPruned() []Finding {
 		Severity: sev,
 		Subject:  "host",
 		Summary: fmt.Sprintf("TCP receive queues hit their memory limits %s (%s %s): the kernel collapsed or dropped queued data",
-			windowPhrase(worst), worstName, commas(worst.Inc)),
+			windowPhrase(worst), worstName, Commas(worst.Inc)),
 		Evidence: ev,
 	}
 	var sets []setting

@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/netvet/netvet/analyze"
 	"github.com/netvet/netvet/bench/accept"
 )
 
@@ -28,7 +29,7 @@ func acceptView(r *accept.Report) (*AcceptView, error) {
 	c := r.Config
 	loop := "closed loop"
 	if c.Rate > 0 {
-		loop = fmt.Sprintf("open loop at %s requests/s", number(c.Rate))
+		loop = fmt.Sprintf("open loop at %s requests/s", analyze.FormatNumber(c.Rate))
 	}
 	v := &AcceptView{
 		Machine: fmt.Sprintf("%s: %d CPUs, kernel %s; run %s", orDash(r.Host.Hostname), r.Host.CPUs, orDash(r.Host.Kernel), r.Time.UTC().Format(time.RFC3339)),
@@ -213,7 +214,7 @@ func acceptTable(r *accept.Report) Table {
 		m := res.Median()
 		t.Rows = append(t.Rows, []string{string(res.Model), string(res.Mode), numText(m.Rate) + " " + res.Unit,
 			numText(res.RateMin) + "–" + numText(res.RateMax), numText(m.Latency.P50), numText(m.Latency.P99), numText(m.Latency.P999),
-			fixed(m.Jain, 3), fixed(m.MaxMin, 2), commas(m.Errors.Total()), commas(m.WastedWakeups), fixed(m.ServerCPUPerConn, 1)})
+			fixed(m.Jain, 3), fixed(m.MaxMin, 2), analyze.Commas(m.Errors.Total()), analyze.Commas(m.WastedWakeups), fixed(m.ServerCPUPerConn, 1)})
 	}
 	return t
 }
@@ -223,7 +224,7 @@ func numText(n accept.Num) string {
 	if !n.Valid() {
 		return "—"
 	}
-	return number(math.Round(float64(n)))
+	return analyze.FormatNumber(math.Round(float64(n)))
 }
 
 func fixed(n accept.Num, prec int) string {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/netvet/netvet/analyze"
 	benchcopy "github.com/netvet/netvet/bench/copy"
 )
 
@@ -93,7 +94,7 @@ func copyTable(r *benchcopy.Report) Table {
 			}
 			calls := "—"
 			if s.SyscallsPerGB != nil {
-				calls = number(math.Round(s.SyscallsPerGB.Median))
+				calls = analyze.FormatNumber(math.Round(s.SyscallsPerGB.Median))
 			}
 			note := ""
 			if bad := len(res.Runs) - s.Runs; bad > 0 {

@@ -15,7 +15,7 @@ func bondViews(w *analyze.Window) []BondView {
 	for n := range last.Bonds {
 		names = append(names, n)
 	}
-	slices.SortFunc(names, naturalCompare)
+	slices.SortFunc(names, analyze.NaturalCompare)
 	var out []BondView
 	for _, n := range names {
 		b := last.Bonds[n]
@@ -42,10 +42,10 @@ func bondViews(w *analyze.Window) []BondView {
 				sv.Speed = speedText(s.Speed)
 			}
 			if s.HasLinkFailures {
-				sv.Failures = commas(s.LinkFailures)
+				sv.Failures = analyze.Commas(s.LinkFailures)
 			}
 			if d, ok := w.BondLinkFailuresDelta(b.Name, s.Name); ok && !d.SinceBoot {
-				sv.FailuresWindow = commas(d.Inc)
+				sv.FailuresWindow = analyze.Commas(d.Inc)
 				sv.Bad = d.Inc > 0
 			}
 			if s.AggregatorID >= 0 {

@@ -71,7 +71,7 @@ func configView(w *analyze.Window, fs []analyze.Finding, views []FindingView) Co
 			ifaces = append(ifaces, n)
 		}
 	}
-	slices.SortFunc(ifaces, naturalCompare)
+	slices.SortFunc(ifaces, analyze.NaturalCompare)
 	for _, n := range ifaces {
 		v.NICs = append(v.NICs, nicConfig(cfg, cfg.NICs[n], last.Ethtool[n], irqs[n], take))
 	}
@@ -230,6 +230,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	for k := range m {
 		out = append(out, k)
 	}
-	slices.SortFunc(out, naturalCompare)
+	slices.SortFunc(out, analyze.NaturalCompare)
 	return out
 }

@@ -7,45 +7,6 @@ import (
 	"strings"
 )
 
-// commas formats 1234567 as "1,234,567".
-func commas(v uint64) string { return groupDigits(strconv.FormatUint(v, 10)) }
-
-// groupDigits puts thousands separators into a string of digits.
-func groupDigits(s string) string {
-	if len(s) <= 3 {
-		return s
-	}
-	out := make([]byte, 0, len(s)+len(s)/3)
-	for i := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, s[i])
-	}
-	return string(out)
-}
-
-// number prints integers with thousands separators and fractions with three
-// significant digits, as `netvet check` does.
-func number(v float64) string {
-	switch {
-	case math.IsNaN(v) || math.IsInf(v, 0):
-		return "—"
-	case v < 0:
-		return "-" + number(-v)
-	case v >= 1e18:
-		// Beyond what converts exactly to uint64 (2^64 overflows it).
-		return groupDigits(strconv.FormatFloat(v, 'f', 0, 64))
-	case v == math.Trunc(v):
-		return commas(uint64(v))
-	case v >= 1000:
-		return commas(uint64(v + 0.5))
-	case v == 0:
-		return "0"
-	}
-	return strconv.FormatFloat(v, 'g', 3, 64)
-}
-
 // rateText formats a per-second rate compactly: "512k/s", "3.1/s".
 func rateText(r float64) string {
 	switch {

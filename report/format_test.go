@@ -3,18 +3,20 @@ package report
 import (
 	"math"
 	"testing"
+
+	"github.com/netvet/netvet/analyze"
 )
 
 func TestFormats(t *testing.T) {
 	for _, tc := range []struct{ got, want string }{
-		{number(1234567), "1,234,567"},
-		{number(0), "0"},
-		{number(-42), "-42"},
-		{number(0.5), "0.5"},
-		{number(12.345), "12.3"},
-		{number(1234.6), "1,235"},
-		{number(math.NaN()), "—"},
-		{number(math.MaxUint64), "18,446,744,073,709,551,616"}, // 2^64−1 as a float64 is 2^64
+		{analyze.FormatNumber(1234567), "1,234,567"},
+		{analyze.FormatNumber(0), "0"},
+		{analyze.FormatNumber(-42), "-42"},
+		{analyze.FormatNumber(0.5), "0.5"},
+		{analyze.FormatNumber(12.345), "12.3"},
+		{analyze.FormatNumber(1234.6), "1,235"},
+		{analyze.FormatNumber(math.NaN()), "—"},
+		{analyze.FormatNumber(math.MaxUint64), "18,446,744,073,709,551,616"}, // 2^64−1 as a float64 is 2^64
 		{rateText(0), "0/s"},
 		{rateText(0.25), "0.25/s"},
 		{rateText(3.14), "3.1/s"},

@@ -47,7 +47,7 @@ func queueIRQs(w *analyze.Window) []queueIRQ {
 	for n := range byIf {
 		ifaces = append(ifaces, n)
 	}
-	slices.SortFunc(ifaces, naturalCompare)
+	slices.SortFunc(ifaces, analyze.NaturalCompare)
 	var out []queueIRQ
 	for _, n := range ifaces {
 		for _, q := range byIf[n] {
@@ -149,37 +149,10 @@ func heatTable(qs []queueIRQ, single bool) Table {
 			share = pct(float64(top) / float64(q.total))
 			bcpu = strconv.Itoa(busiest)
 		}
-		t.Rows = append(t.Rows, []string{q.label, strconv.Itoa(q.irq), commas(q.total), bcpu, share,
+		t.Rows = append(t.Rows, []string{q.label, strconv.Itoa(q.irq), analyze.Commas(q.total), bcpu, share,
 			orDash(cpumask.Of(took...).List()), orDash(q.affinity)})
 	}
 	return t
-}
-
-// naturalCompare orders "eth2" before "eth10".
-func naturalCompare(a, b string) int {
-	for a != "" && b != "" {
-		da, db := leadingDigits(a), leadingDigits(b)
-		if da != "" && db != "" {
-			na, _ := strconv.ParseUint(da, 10, 64)
-			nb, _ := strconv.ParseUint(db, 10, 64)
-			if na != nb {
-				if na < nb {
-					return -1
-				}
-				return 1
-			}
-			a, b = a[len(da):], b[len(db):]
-			continue
-		}
-		if a[0] != b[0] {
-			if a[0] < b[0] {
-				return -1
-			}
-			return 1
-		}
-		a, b = a[1:], b[1:]
-	}
-	return len(a) - len(b)
 }
 
 func leadingDigits(s string) string {

@@ -61,7 +61,7 @@ func listenerFills(w *analyze.Window) ([]listenerFill, bool) {
 		if c := cmpDesc(float64(a.peak), float64(b.peak)); c != 0 {
 			return c
 		}
-		return naturalCompare(a.local, b.local)
+		return analyze.NaturalCompare(a.local, b.local)
 	})
 	return out, any
 }

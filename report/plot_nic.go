@@ -42,7 +42,7 @@ func interfaces(w *analyze.Window) []string {
 	for n := range seen {
 		out = append(out, n)
 	}
-	slices.SortFunc(out, naturalCompare)
+	slices.SortFunc(out, analyze.NaturalCompare)
 	return out
 }
 

@@ -138,5 +138,5 @@ func deltaText(d analyze.Delta) string {
 	if !d.Known() {
 		return "—"
 	}
-	return commas(d.Inc)
+	return analyze.Commas(d.Inc)
 }

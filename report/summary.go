@@ -96,7 +96,7 @@ func evidenceRow(e analyze.Evidence) EvidenceRow {
 	if e.Text != "" {
 		r.Value = e.Text
 	} else {
-		r.Value = number(e.Value)
+		r.Value = analyze.FormatNumber(e.Value)
 		switch e.Unit {
 		case "":
 		case "%":

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/netvet/netvet/analyze"
 )
 
 // rate is a per-second value that may be unknown. Missing is not zero: a
@@ -78,41 +79,6 @@ func siFloat(v float64) string {
 	return "huge"
 }
 
-// commas prints an integer with thousands separators: 27,000.
-func commas(v uint64) string {
-	s := strconv.FormatUint(v, 10)
-	if len(s) <= 3 {
-		return s
-	}
-	var b strings.Builder
-	pre := len(s) % 3
-	if pre > 0 {
-		b.WriteString(s[:pre])
-	}
-	for i := pre; i < len(s); i += 3 {
-		if b.Len() > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(s[i : i+3])
-	}
-	return b.String()
-}
-
-// numberText prints an evidence value: integers with separators, fractions
-// with three significant digits.
-func numberText(v float64) string {
-	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
-		if v < 0 {
-			return "-" + commas(uint64(-v))
-		}
-		return commas(uint64(v))
-	}
-	if math.Abs(v) >= 1000 {
-		return numberText(math.Round(v))
-	}
-	return strconv.FormatFloat(v, 'g', 3, 64)
-}
-
 // age prints how old something is: "0.4s", "12s", "3m04s", "2h05m".
 func age(d time.Duration) string {
 	if d < 0 {
@@ -163,5 +129,5 @@ func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
-	return commas(uint64(max(n, 0))) + " " + noun + "s"
+	return analyze.Commas(uint64(max(n, 0))) + " " + noun + "s"
 }

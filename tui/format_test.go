@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/netvet/netvet/analyze"
 )
 
 func TestSI(t *testing.T) {
@@ -52,15 +54,15 @@ func TestRateAdd(t *testing.T) {
 
 func TestTexts(t *testing.T) {
 	for _, tc := range []struct{ got, want string }{
-		{commas(0), "0"},
-		{commas(999), "999"},
-		{commas(1000), "1,000"},
-		{commas(1234567), "1,234,567"},
-		{commas(math.MaxUint64), "18,446,744,073,709,551,615"},
-		{numberText(15593), "15,593"},
-		{numberText(0.00912), "0.00912"},
-		{numberText(3118.6), "3,119"},
-		{numberText(-4), "-4"},
+		{analyze.Commas(0), "0"},
+		{analyze.Commas(999), "999"},
+		{analyze.Commas(1000), "1,000"},
+		{analyze.Commas(1234567), "1,234,567"},
+		{analyze.Commas(math.MaxUint64), "18,446,744,073,709,551,615"},
+		{analyze.FormatNumber(15593), "15,593"},
+		{analyze.FormatNumber(0.00912), "0.00912"},
+		{analyze.FormatNumber(3118.6), "3,119"},
+		{analyze.FormatNumber(-4), "-4"},
 		{age(-time.Second), "0.0s"},
 		{age(400 * time.Millisecond), "0.4s"},
 		{age(12 * time.Second), "12s"},

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/netvet/netvet/analyze"
 	"github.com/netvet/netvet/collect"
 	"github.com/netvet/netvet/internal/cpumask"
 )
@@ -78,7 +79,7 @@ func buildNICs(s *collect.Snapshot, smp *sample) []nicView {
 		if c := cmp.Compare(nicOrder(a.kind, a.name), nicOrder(b.kind, b.name)); c != 0 {
 			return c
 		}
-		return naturalCompare(a.name, b.name)
+		return analyze.NaturalCompare(a.name, b.name)
 	})
 	return out
 }
@@ -162,35 +163,6 @@ func markSkew(qs []queueView) (float64, string) {
 		qs[i].idle = r.v == 0 && mean >= 10
 	}
 	return most / mean, by
-}
-
-// naturalCompare orders "eth2" before "eth10".
-func naturalCompare(a, b string) int {
-	for a != "" && b != "" {
-		da, db := digitsPrefix(a), digitsPrefix(b)
-		if da != "" && db != "" {
-			na, _ := strconv.ParseUint(da, 10, 64)
-			nb, _ := strconv.ParseUint(db, 10, 64)
-			if na != nb {
-				return cmp.Compare(na, nb)
-			}
-			a, b = a[len(da):], b[len(db):]
-			continue
-		}
-		if a[0] != b[0] {
-			return cmp.Compare(a[0], b[0])
-		}
-		a, b = a[1:], b[1:]
-	}
-	return cmp.Compare(len(a), len(b))
-}
-
-func digitsPrefix(s string) string {
-	i := 0
-	for i < len(s) && i < 18 && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	return s[:i]
 }
 
 func parseUint(s string) (uint64, error) { return strconv.ParseUint(strings.TrimSpace(s), 10, 64) }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/netvet/netvet/analyze"
 	"github.com/netvet/netvet/collect"
 )
 
@@ -106,13 +107,13 @@ func (m *Model) slaveCells(b bondView, i int, s collect.BondSlave) []cell {
 	}
 	fails := c("–")
 	if s.HasLinkFailures {
-		fails = c(commas(s.LinkFailures))
+		fails = c(analyze.Commas(s.LinkFailures))
 	}
 	win := c("–")
 	if i < len(b.incOK) && b.incOK[i] {
-		win = c("+" + commas(b.incs[i]))
+		win = c("+" + analyze.Commas(b.incs[i]))
 		if b.incs[i] > 0 {
-			win = cp("+"+commas(b.incs[i]), m.pal.crit)
+			win = cp("+"+analyze.Commas(b.incs[i]), m.pal.crit)
 		}
 	}
 	churn := orDash(s.ActorChurn)

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
-	"github.com/netvet/netvet/analyze"
 )
 
 // findingsScreen is the analyzer's full text: each finding with its
@@ -59,7 +58,7 @@ func (m *Model) findingText(w int, f finding) []string {
 	if len(f.Evidence) > 0 {
 		out = append(out, m.pal.dim.on("  evidence"))
 		for _, e := range f.Evidence {
-			out = append(out, wrapIndent(e.Metric+": "+evidenceValue(e), w, "    ", "      ")...)
+			out = append(out, wrapIndent(e.Metric+": "+e.String(), w, "    ", "      ")...)
 		}
 	}
 	for j, r := range f.Recommendations {
@@ -77,27 +76,6 @@ func (m *Model) findingText(w int, f finding) []string {
 		}
 	}
 	return out
-}
-
-// evidenceValue formats one evidence line as netvet check does:
-// "68,604 packets (12.3/s) [proc/net/softnet_stat]".
-func evidenceValue(e analyze.Evidence) string {
-	var b strings.Builder
-	if e.Text != "" {
-		b.WriteString(e.Text)
-	} else {
-		b.WriteString(numberText(e.Value))
-		if e.Unit != "" {
-			b.WriteString(" " + e.Unit)
-		}
-	}
-	if e.Rate != nil {
-		fmt.Fprintf(&b, " (%s/s)", numberText(*e.Rate))
-	}
-	if e.Source != "" {
-		fmt.Fprintf(&b, " [%s]", e.Source)
-	}
-	return b.String()
 }
 
 // wrapIndent wraps plain text to w cells: the first line after first, the

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/netvet/netvet/analyze"
 	"github.com/netvet/netvet/collect"
 )
 
@@ -87,7 +88,7 @@ func (m *Model) listenerRow(l listenerView, addrW, w int) string {
 	if l.Limit > 0 {
 		pct = fmt.Sprintf("%.0f%%", fl*100)
 	}
-	tail := fmt.Sprintf(" %5s %s/%s max %s", pct, commas(uint64(l.Queue)), commas(uint64(l.Limit)), commas(uint64(l.maxQueue)))
+	tail := fmt.Sprintf(" %5s %s/%s max %s", pct, analyze.Commas(uint64(l.Queue)), analyze.Commas(uint64(l.Limit)), analyze.Commas(uint64(l.maxQueue)))
 	if full {
 		tail += " " + m.pal.crit.on("FULL")
 	}
@@ -123,11 +124,11 @@ func (m *Model) remoteRows(w int) []string {
 			rs = append(rs, r)
 		}
 	}
-	out := []string{m.title("TIME_WAIT by destination", fmt.Sprintf("%s, %s sockets in TIME_WAIT (connections this host opened)", plural(len(f.remotes), "destination"), commas(uint64(total))))}
+	out := []string{m.title("TIME_WAIT by destination", fmt.Sprintf("%s, %s sockets in TIME_WAIT (connections this host opened)", plural(len(f.remotes), "destination"), analyze.Commas(uint64(total))))}
 	t := layout(remoteCols, w)
 	out = append(out, t.header(m.pal.head))
 	for _, r := range rs {
-		out = append(out, t.row([]cell{c(r.Remote), c(commas(uint64(r.TimeWait))), c(commas(uint64(r.Established))), c(commas(uint64(r.Other)))}))
+		out = append(out, t.row([]cell{c(r.Remote), c(analyze.Commas(uint64(r.TimeWait))), c(analyze.Commas(uint64(r.Established))), c(analyze.Commas(uint64(r.Other)))}))
 	}
 	if len(rs) == 0 {
 		out = append(out, m.pal.dim.on("  no outgoing connection matches"))
@@ -148,7 +149,7 @@ func num(r rate) string {
 	if !r.ok {
 		return "–"
 	}
-	return commas(uint64(r.v))
+	return analyze.Commas(uint64(r.v))
 }
 
 // sepDot separates items on a line.

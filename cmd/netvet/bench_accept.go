@@ -11,8 +11,9 @@ import (
 	"runtime"
 	"syscall"
 
-	"github.com/netvet/netvet/bench/accept"
 	"github.com/spf13/cobra"
+
+	"github.com/netvet/netvet/bench/accept"
 )
 
 func newBenchAcceptCmd() *cobra.Command {

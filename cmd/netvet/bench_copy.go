@@ -9,8 +9,9 @@ import (
 	"os/signal"
 	"syscall"
 
-	benchcopy "github.com/netvet/netvet/bench/copy"
 	"github.com/spf13/cobra"
+
+	benchcopy "github.com/netvet/netvet/bench/copy"
 )
 
 func newBenchCopyCmd() *cobra.Command {

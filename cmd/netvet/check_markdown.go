@@ -22,7 +22,7 @@ func writeCheckMarkdown(w io.Writer, r checkResult) error {
 		if len(f.Evidence) > 0 {
 			fmt.Fprintf(w, "\n| evidence | value |\n|---|---|\n")
 			for _, e := range f.Evidence {
-				fmt.Fprintf(w, "| %s | %s |\n", mdEscape(e.Metric), mdEscape(evidenceValue(e)))
+				fmt.Fprintf(w, "| %s | %s |\n", mdEscape(e.Metric), mdEscape(e.String()))
 			}
 		}
 		for i, rec := range f.Recommendations {

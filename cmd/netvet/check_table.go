@@ -68,7 +68,7 @@ func writeFindingText(w io.Writer, n int, f analyze.Finding) {
 	if len(f.Evidence) > 0 {
 		fmt.Fprintln(w, "   evidence:")
 		for _, e := range f.Evidence {
-			fmt.Fprintf(w, "     - %s: %s\n", e.Metric, evidenceValue(e))
+			fmt.Fprintf(w, "     - %s: %s\n", e.Metric, e.String())
 		}
 	}
 	for j, rec := range f.Recommendations {
@@ -83,51 +83,6 @@ func writeFindingText(w io.Writer, n int, f analyze.Finding) {
 			fmt.Fprintf(w, "       risk: %s\n", rec.Risk)
 		}
 	}
-}
-
-// evidenceValue formats one evidence line: "68,604 packets (12.3/s) [proc/net/softnet_stat]".
-func evidenceValue(e analyze.Evidence) string {
-	var b strings.Builder
-	if e.Text != "" {
-		b.WriteString(e.Text)
-	} else {
-		b.WriteString(numberText(e.Value))
-		if e.Unit != "" {
-			b.WriteString(" " + e.Unit)
-		}
-	}
-	if e.Rate != nil {
-		fmt.Fprintf(&b, " (%s/s)", numberText(*e.Rate))
-	}
-	if e.Source != "" {
-		fmt.Fprintf(&b, " [%s]", e.Source)
-	}
-	return b.String()
-}
-
-// numberText prints integers with thousands separators and fractions with
-// three significant digits.
-func numberText(v float64) string {
-	if v == float64(int64(v)) && v < 1e15 && v > -1e15 {
-		s := fmt.Sprintf("%d", int64(v))
-		neg := strings.HasPrefix(s, "-")
-		s = strings.TrimPrefix(s, "-")
-		var out []byte
-		for i := range s {
-			if i > 0 && (len(s)-i)%3 == 0 {
-				out = append(out, ',')
-			}
-			out = append(out, s[i])
-		}
-		if neg {
-			return "-" + string(out)
-		}
-		return string(out)
-	}
-	if v >= 1000 || v <= -1000 {
-		return numberText(float64(int64(v + 0.5)))
-	}
-	return fmt.Sprintf("%.3g", v)
 }
 
 func writeBlind(w io.Writer, blind []analyze.Blind) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netvet/netvet/analyze"
 	"github.com/netvet/netvet/collect"
 )
 
@@ -231,36 +232,8 @@ func sortedNames(m map[string]bool) []string {
 	for k := range m {
 		out = append(out, k)
 	}
-	sort.Slice(out, func(i, j int) bool { return natLess(out[i], out[j]) })
+	slices.SortFunc(out, analyze.NaturalCompare)
 	return out
-}
-
-func natLess(a, b string) bool {
-	for a != "" && b != "" {
-		i, j := digits(a), digits(b)
-		if i > 0 && j > 0 {
-			x, _ := strconv.Atoi(a[:i])
-			y, _ := strconv.Atoi(b[:j])
-			if x != y {
-				return x < y
-			}
-			a, b = a[i:], b[j:]
-			continue
-		}
-		if a[0] != b[0] {
-			return a[0] < b[0]
-		}
-		a, b = a[1:], b[1:]
-	}
-	return len(a) < len(b)
-}
-
-func digits(s string) int {
-	i := 0
-	for i < len(s) && i < 9 && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	return i
 }
 
 func intOrDash(v int) string {
