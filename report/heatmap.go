@@ -154,11 +154,3 @@ func heatTable(qs []queueIRQ, single bool) Table {
 	}
 	return t
 }
-
-func leadingDigits(s string) string {
-	i := 0
-	for i < len(s) && i < 19 && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	return s[:i]
-}
