@@ -70,3 +70,15 @@ func TestCommandErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestCPUProfileFlag checks the hidden --cpuprofile used to measure netvet's
+// own cost writes a profile.
+func TestCPUProfileFlag(t *testing.T) {
+	prof := filepath.Join(t.TempDir(), "cpu.prof")
+	if code, _, stderr := runCLI(t, "version", "--cpuprofile", prof); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if fi, err := os.Stat(prof); err != nil || fi.Size() == 0 {
+		t.Errorf("profile %s: %v (size %v)", prof, err, fi)
+	}
+}
