@@ -9,8 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netvet/netvet/internal/synthhost"
 	"github.com/prometheus/procfs"
+
+	"github.com/netvet/netvet/internal/synthhost"
 )
 
 // bigHost returns two consecutive samples of the synthetic 256-CPU host's

@@ -10,8 +10,9 @@ import (
 
 	"github.com/vishvananda/netlink"
 
-	"github.com/netvet/netvet/internal/netns"
 	"golang.org/x/sys/unix"
+
+	"github.com/netvet/netvet/internal/netns"
 )
 
 // inNetns runs fn on a goroutine locked to an OS thread that has moved into

@@ -153,16 +153,7 @@ func TestParseNetDevBad(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := parseNetDev("proc/net/dev", []byte(tt.in))
-			if tt.wantErr == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-			} else {
-				wantProcParseError(t, err, "proc/net/dev", tt.wantLine, tt.wantErr)
-			}
-			if d := cmp.Diff(tt.want, got); d != "" {
-				t.Errorf("(-want +got):\n%s", d)
-			}
+			checkParsed(t, got, err, "proc/net/dev", tt.want, tt.wantLine, tt.wantErr)
 		})
 	}
 }

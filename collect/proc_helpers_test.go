@@ -9,6 +9,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
@@ -107,3 +108,20 @@ func procLiveFS(t *testing.T) fs.FS {
 
 // procSortedStrings compares string slices as sets.
 var procSortedStrings = cmpopts.SortSlices(func(a, b string) bool { return a < b })
+
+// checkParsed is the common end of a parser table test: no error when none
+// is wanted, else a ParseError on path and line naming wantErr; and the
+// parsed value equal to want either way (a bad line loses nothing else).
+func checkParsed[T any](t *testing.T, got T, err error, path string, want T, wantLine int, wantErr string) {
+	t.Helper()
+	if wantErr == "" {
+		if err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		wantProcParseError(t, err, path, wantLine, wantErr)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}

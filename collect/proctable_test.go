@@ -257,16 +257,7 @@ func TestParseProcTableBad(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := parseProcTable("proc/net/snmp", []byte(tt.in))
-			if tt.wantErr == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-			} else {
-				wantProcParseError(t, err, "proc/net/snmp", tt.wantLine, tt.wantErr)
-			}
-			if d := cmp.Diff(tt.want, got); d != "" {
-				t.Errorf("(-want +got):\n%s", d)
-			}
+			checkParsed(t, got, err, "proc/net/snmp", tt.want, tt.wantLine, tt.wantErr)
 		})
 	}
 }

@@ -128,16 +128,7 @@ func TestParseSockstatBad(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := parseSockstatText("proc/net/sockstat", tt.in)
-			if tt.wantErr == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-			} else {
-				wantProcParseError(t, err, "proc/net/sockstat", tt.wantLine, tt.wantErr)
-			}
-			if d := cmp.Diff(tt.want, got); d != "" {
-				t.Errorf("(-want +got):\n%s", d)
-			}
+			checkParsed(t, got, err, "proc/net/sockstat", tt.want, tt.wantLine, tt.wantErr)
 		})
 	}
 }

@@ -146,16 +146,7 @@ func TestParseSoftIRQsBad(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := parseSoftIRQs("proc/softirqs", []byte(tt.in))
-			if tt.wantErr == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-			} else {
-				wantProcParseError(t, err, "proc/softirqs", tt.wantLine, tt.wantErr)
-			}
-			if d := cmp.Diff(tt.want, got); d != "" {
-				t.Errorf("(-want +got):\n%s", d)
-			}
+			checkParsed(t, got, err, "proc/softirqs", tt.want, tt.wantLine, tt.wantErr)
 		})
 	}
 }
